@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from .models import AuthenticationQuestion, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "last_login"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    fieldsets = [
+        (None, {"fields": ["username"]}),
+        ("Person", {"fields": ["first_name", "middle_name", "last_name", "suffix", "email"]}),
+        ("Professional contact", {"fields": list(User.CONTACT_FIELDS)}),
+        ("Status", {"fields": ["is_active", "must_change_password", "temporary_password_expires_at",
+                               "last_login", "date_joined"]}),
+        ("Staff", {"fields": ["is_staff", "is_superuser", "groups", "user_permissions"]}),
+    ]
+    readonly_fields = ["must_change_password", "temporary_password_expires_at", "last_login",
+                       "date_joined"]
+
+
+@admin.register(AuthenticationQuestion)
+class AuthenticationQuestionAdmin(admin.ModelAdmin):
+    list_display = ["text", "order", "is_active"]

@@ -1,0 +1,113 @@
+"""Form fields that accept the formats people usually type and store one canonical form."""
+
+import re
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class SecretInput(forms.TextInput):
+    """Typed like text, but never sent back to the browser after a submit (e.g. an SSN)."""
+
+    def format_value(self, value):
+        return None
+
+
+class SSNField(forms.CharField):
+    """123-45-6789, 123 45 6789 or 123456789; cleaned to nine digits."""
+
+    widget = SecretInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {
+            **super().widget_attrs(widget),
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "spellcheck": "false",
+        }
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return value
+        if not re.fullmatch(r"\d{3}[\s-]?\d{2}[\s-]?\d{4}", value.strip()):
+            raise ValidationError("Enter a Social Security number of 9 digits, like 123-45-6789.")
+        digits = re.sub(r"\D", "", value)
+        if digits[:3] == "000" or digits[3:5] == "00" or digits[5:] == "0000":
+            raise ValidationError("Enter a valid Social Security number.")
+        return digits
+
+
+class USPhoneField(forms.CharField):
+    """(555) 123-4567, 555.123.4567, +1 555 123 4567...; cleaned to 555-123-4567."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 25)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "type": "tel", "autocomplete": "tel-national"}
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return value
+        if re.search(r"[^\d\s().+-]", value):
+            raise ValidationError("Enter a phone number using digits, like 555-123-4567.")
+        digits = re.sub(r"\D", "", value)
+        if len(digits) == 11 and digits.startswith("1"):
+            digits = digits[1:]
+        if len(digits) != 10:
+            raise ValidationError("Enter a 10-digit U.S. phone number, like 555-123-4567.")
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+
+
+class ZIPCodeField(forms.CharField):
+    """12345, 12345-6789 or 123456789; cleaned to 12345 or 12345-6789."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 12)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "numeric", "autocomplete": "postal-code"}
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return value
+        digits = re.sub(r"[\s-]", "", value)
+        if not re.fullmatch(r"\d{5}(\d{4})?", digits):
+            raise ValidationError("Enter a ZIP code of 5 digits or 9 digits, like 20001 or 20001-1234.")
+        return digits if len(digits) == 5 else f"{digits[:5]}-{digits[5:]}"
+
+
+class DateOfBirthField(forms.DateField):
+    """MM/DD/YYYY (also M/D/YYYY, MM-DD-YYYY and YYYY-MM-DD); a real past date."""
+
+    input_formats = ["%m/%d/%Y", "%m-%d-%Y", "%Y-%m-%d", "%m.%d.%Y"]
+    default_error_messages = {
+        "invalid": "Enter a date of birth as MM/DD/YYYY, like 04/28/1986.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.DateInput(format="%m/%d/%Y"))
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "autocomplete": "bday", "inputmode": "numeric"}
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return value
+        if value >= date.today():
+            raise ValidationError("Date of birth must be in the past.")
+        if value.year < 1900:
+            raise ValidationError("Enter a date of birth after 01/01/1900.")
+        return value

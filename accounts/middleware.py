@@ -1,0 +1,63 @@
+"""Two gates every request passes: the warning screen, then the first-login setup."""
+
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+PORTAL_ENTERED_SESSION_KEY = "portal_entered"
+
+# Paths that need neither gate: the warning itself, static files, the development outbox.
+_ALWAYS_OPEN = ("/static/", "/outbox/", "/favicon.ico")
+
+
+def safe_next_url(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+class PortalEntryMiddleware:
+    """SPEC 4.1: nothing is reachable before the visitor chooses to enter from the warning."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        warning_url = reverse("accounts:warning")
+        path = request.path
+        if (
+            not request.session.get(PORTAL_ENTERED_SESSION_KEY)
+            and path != warning_url
+            and not path.startswith(_ALWAYS_OPEN)
+        ):
+            query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+            return redirect(f"{warning_url}?{query}" if query else warning_url)
+        return self.get_response(request)
+
+
+class FirstLoginMiddleware:
+    """SPEC 5: until the password is changed and the questions answered, nothing else opens."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        # The Django admin (help desk staff) has its own sign-in and is not part of this flow.
+        exempt = request.path.startswith(_ALWAYS_OPEN) or request.path.startswith("/admin/")
+        if user is not None and user.is_authenticated and not exempt:
+            allowed = {
+                reverse("accounts:change_password"),
+                reverse("accounts:change_answers"),
+                reverse("accounts:logout"),
+                reverse("accounts:warning"),
+            }
+            if request.path not in allowed and user.needs_first_login_setup():
+                target = "change_password" if user.must_change_password else "change_answers"
+                return redirect(reverse(f"accounts:{target}"))
+        return self.get_response(request)

@@ -1,0 +1,42 @@
+"""Mail tasks. Arguments are ids only: secrets are generated inside the task that mails them."""
+
+from celery import chain, shared_task
+from django.conf import settings
+
+from .mail import send_templated_email
+from .models import User
+from .services import user_issue_temporary_password
+from .verification import email_verification_issue_code
+
+
+@shared_task
+def send_email_verification_code(verification_id: int) -> None:
+    verification, code = email_verification_issue_code(verification_id=verification_id)
+    minutes = int(settings.EMAIL_VERIFICATION_CODE_TTL.total_seconds() // 60)
+    send_templated_email(
+        event="email_verification",
+        to=[verification.email],
+        context={"code": code, "minutes": minutes},
+    )
+
+
+@shared_task
+def send_user_id_email(user_id: int) -> None:
+    user = User.objects.get(pk=user_id)
+    send_templated_email(event="account_id", to=[user.email], context={"user": user})
+
+
+@shared_task
+def send_temporary_password_email(user_id: int) -> None:
+    user, password = user_issue_temporary_password(user_id=user_id)
+    hours = int(settings.TEMPORARY_PASSWORD_TTL.total_seconds() // 3600)
+    send_templated_email(
+        event="account_password",
+        to=[user.email],
+        context={"user": user, "password": password, "hours": hours},
+    )
+
+
+def schedule_new_account_emails(user_id: int) -> None:
+    """The two separate credential emails, User ID first. Call from transaction.on_commit."""
+    chain(send_user_id_email.si(user_id), send_temporary_password_email.si(user_id)).delay()

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.WarningView.as_view(), name="warning"),
+    path("introduction/", views.IntroductionView.as_view(), name="introduction"),
+    path("account-management/", views.AccountManagementView.as_view(), name="account_management"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("profile/", views.MyProfileView.as_view(), name="my_profile"),
+    path("profile/password/", views.ChangePasswordView.as_view(), name="change_password"),
+    path("profile/questions/", views.ChangeAnswersView.as_view(), name="change_answers"),
+    path("profile/questions/saved/", views.AnswersSavedView.as_view(), name="answers_saved"),
+]

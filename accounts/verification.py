@@ -1,0 +1,84 @@
+"""Email address verification: SPEC 4.8 and the numbers of SPEC 9.
+
+A code is valid for ``EMAIL_VERIFICATION_CODE_TTL`` from the moment it is sent, accepts at most
+``EMAIL_VERIFICATION_MAX_ATTEMPTS`` wrong tries, and a resent code replaces the old one.
+"""
+
+import enum
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.utils import timezone
+
+from .models import EmailVerification
+
+
+class CheckResult(enum.Enum):
+    VERIFIED = "verified"
+    WRONG = "wrong"
+    EXPIRED = "expired"
+    LOCKED = "locked"
+
+
+def _schedule_code_email(verification: EmailVerification) -> None:
+    from .tasks import send_email_verification_code
+
+    transaction.on_commit(lambda: send_email_verification_code.delay(verification.pk))
+
+
+def email_verification_start(*, email: str) -> EmailVerification:
+    verification = EmailVerification.objects.create(email=email)
+    _schedule_code_email(verification)
+    return verification
+
+
+def email_verification_resend(*, verification: EmailVerification) -> None:
+    """Invalidate the current code at once; a new one is generated and mailed by the task."""
+    EmailVerification.objects.filter(pk=verification.pk).update(
+        code_hash="", sent_at=None, expires_at=None, failed_attempts=0
+    )
+    _schedule_code_email(verification)
+
+
+def email_verification_issue_code(*, verification_id: int) -> tuple[EmailVerification, str]:
+    """Generate, store (hashed) and return a fresh code. Only the mailing task calls this."""
+    digits = settings.EMAIL_VERIFICATION_CODE_DIGITS
+    code = f"{secrets.randbelow(10**digits):0{digits}d}"
+    now = timezone.now()
+    with transaction.atomic():
+        verification = EmailVerification.objects.select_for_update().get(pk=verification_id)
+        verification.code_hash = make_password(code)
+        verification.sent_at = now
+        verification.expires_at = now + settings.EMAIL_VERIFICATION_CODE_TTL
+        verification.failed_attempts = 0
+        verification.save(update_fields=["code_hash", "sent_at", "expires_at", "failed_attempts"])
+    return verification, code
+
+
+def attempts_left(verification: EmailVerification) -> int:
+    return max(settings.EMAIL_VERIFICATION_MAX_ATTEMPTS - verification.failed_attempts, 0)
+
+
+def email_verification_check(*, verification: EmailVerification, code: str) -> CheckResult:
+    with transaction.atomic():
+        current = EmailVerification.objects.select_for_update().get(pk=verification.pk)
+        if current.is_verified:
+            return CheckResult.VERIFIED
+        if current.failed_attempts >= settings.EMAIL_VERIFICATION_MAX_ATTEMPTS:
+            return CheckResult.LOCKED
+        if current.expires_at is None or timezone.now() > current.expires_at:
+            return CheckResult.EXPIRED
+        if not current.code_hash or not check_password(code, current.code_hash):
+            current.failed_attempts += 1
+            current.save(update_fields=["failed_attempts"])
+            verification.failed_attempts = current.failed_attempts
+            if current.failed_attempts >= settings.EMAIL_VERIFICATION_MAX_ATTEMPTS:
+                return CheckResult.LOCKED
+            return CheckResult.WRONG
+        current.verified_at = timezone.now()
+        current.code_hash = ""
+        current.save(update_fields=["verified_at", "code_hash"])
+        verification.verified_at = current.verified_at
+        return CheckResult.VERIFIED

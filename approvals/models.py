@@ -1,0 +1,145 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from accounts.models import EmailVerification, ProfessionalContact
+from organizations.models import Community, Organization
+from organizations.roles import Role
+
+
+class AccessRequest(ConcurrentTransitionMixin, ProfessionalContact):
+    """A request for a role: a registration draft, then a submitted request, then a decision.
+
+    The status changes only through the transition methods below (the field is protected).
+    """
+
+    class Kind(models.TextChoices):
+        REGISTRATION = "registration", "New user registration"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Pending approval"
+        APPROVED = "approved", "Approved"
+        DENIED = "denied", "Denied"
+        CANCELLED = "cancelled", "Cancelled"
+        EXPIRED = "expired", "Expired"
+
+    class DenialReason(models.TextChoices):
+        NOT_EMPLOYED = "not_employed", "The applicant does not work for this organization"
+        NOT_NEEDED = "not_needed", "The role is not needed for the applicant's duties"
+        UNVERIFIED = "unverified", "The applicant's identity or details could not be confirmed"
+        DUPLICATE = "duplicate", "The applicant already has this access"
+        OTHER = "other", "Another reason (explained below)"
+
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.REGISTRATION)
+    status = FSMField(max_length=10, choices=Status, default=Status.DRAFT, protected=True)
+    tracking_number = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    role = models.CharField(max_length=30, choices=Role, blank=True)
+    community = models.ForeignKey(Community, on_delete=models.PROTECT)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="access_requests",
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="access_requests",
+    )
+
+    # User Information, checked against SSA. The SSN itself is never stored: only its last
+    # four digits for display and a keyed digest for recognising the same person again.
+    first_name = models.CharField(max_length=100, blank=True)
+    middle_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    suffix = models.CharField(max_length=20, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    ssn_last4 = models.CharField(max_length=4, blank=True)
+    ssn_digest = models.CharField(max_length=64, blank=True)
+    email = models.EmailField(blank=True)
+    email_verification = models.ForeignKey(
+        EmailVerification, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    justification = models.TextField(blank=True)
+    completed_steps = models.JSONField(default=list, blank=True)
+    terms_accepted_at = models.DateTimeField(null=True, blank=True)
+    role_terms_accepted_at = models.DateTimeField(null=True, blank=True)
+    ssa_verified_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    denial_reason = models.CharField(max_length=20, choices=DenialReason, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-created_at"]
+        indexes = [models.Index(fields=["status", "organization"], name="request_queue")]
+
+    def __str__(self) -> str:
+        return self.tracking_number or f"Draft {self.pk}"
+
+    @property
+    def applicant_name(self) -> str:
+        parts = [self.first_name, self.middle_name, self.last_name, self.suffix]
+        return " ".join(part for part in parts if part)
+
+    @property
+    def masked_ssn(self) -> str:
+        return f"***-**-{self.ssn_last4}" if self.ssn_last4 else ""
+
+    def is_stale_draft(self) -> bool:
+        cutoff = timezone.now() - settings.REGISTRATION_DRAFT_TTL
+        return self.status == self.Status.DRAFT and self.last_activity_at < cutoff
+
+    @transition(field=status, source=Status.DRAFT, target=Status.SUBMITTED)
+    def submit(self) -> None:
+        self.submitted_at = timezone.now()
+        self.tracking_number = self._new_tracking_number()
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.APPROVED)
+    def approve(self, *, by) -> None:
+        self.decided_at = timezone.now()
+        self.decided_by = by
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.DENIED)
+    def deny(self, *, by, reason: str, note: str) -> None:
+        self.decided_at = timezone.now()
+        self.decided_by = by
+        self.denial_reason = reason
+        self.decision_note = note
+
+    @staticmethod
+    def _new_tracking_number() -> str:
+        while True:
+            digits = f"{secrets.randbelow(10**10):010d}"
+            candidate = f"IR-{digits[:5]}-{digits[5:]}"
+            if not AccessRequest.objects.filter(tracking_number=candidate).exists():
+                return candidate
+
+
+class AccessRequestEvent(models.Model):
+    """The audit trail of a request: who did what, when."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+        DENIED = "denied", "Denied"
+
+    access_request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20, choices=Action)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]

@@ -1,0 +1,193 @@
+import re
+
+from django import forms
+from django.core.validators import MaxLengthValidator
+
+from accounts.fields import DateOfBirthField, SSNField, USPhoneField, ZIPCodeField
+from accounts.geo import COUNTRIES, US_STATES_AND_TERRITORIES
+from accounts.ssa import SSAUnavailable, ssa_identity_matches
+from organizations.roles import REGISTRABLE_ROLES, ROLE_DESCRIPTIONS, Role
+
+from ..models import AccessRequest
+
+STATE_CHOICES = [("", "- Select -"), *US_STATES_AND_TERRITORIES]
+
+SSA_MISMATCH = (
+    "The information you entered does not match the records of the Social Security "
+    "Administration. Enter your name, date of birth and Social Security number exactly as they "
+    "appear on your Social Security card. If they are correct, contact your local SSA office."
+)
+SSA_UNAVAILABLE = (
+    "We cannot check your information with the Social Security Administration right now. "
+    "Please try again later or contact the help desk."
+)
+
+
+class AcceptTermsForm(forms.Form):
+    accept = forms.BooleanField(
+        label="I Accept the above Terms and Conditions",
+        error_messages={"required": "Check the box to accept the Terms and Conditions."},
+    )
+
+
+class RoleRadioSelect(forms.RadioSelect):
+    """Radio buttons where the roles not yet open are shown disabled, each with a description."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["attrs"]["data-description"] = ROLE_DESCRIPTIONS.get(value, "")
+        if value not in REGISTRABLE_ROLES:
+            option["attrs"]["disabled"] = True
+            option["attrs"]["data-description"] += " (Registration for this role opens soon.)"
+        return option
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Select your role",
+        widget=RoleRadioSelect,
+        error_messages={"required": "Select a role.", "invalid_choice": "Select a role."},
+    )
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [
+            (value, label) for value, label in Role.choices if community.offers(value)
+        ]
+
+    def clean_role(self):
+        role = self.cleaned_data["role"]
+        if role not in REGISTRABLE_ROLES:
+            raise forms.ValidationError("Registration for this role is not open yet. Select another role.")
+        return role
+
+
+class UserInformationForm(forms.Form):
+    first_name = forms.CharField(label="First name", max_length=100,
+                                 widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    middle_name = forms.CharField(label="Middle name", max_length=100, required=False,
+                                  widget=forms.TextInput(attrs={"autocomplete": "additional-name"}))
+    last_name = forms.CharField(label="Last name", max_length=100,
+                                widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    suffix = forms.CharField(label="Suffix", max_length=20, required=False,
+                             help_text="For example: Jr., Sr., III",
+                             widget=forms.TextInput(attrs={"autocomplete": "honorific-suffix"}))
+    date_of_birth = DateOfBirthField(label="Date of birth", help_text="For example: 04/28/1986")
+    ssn = SSNField(
+        label="Social Security number",
+        help_text="9 digits, for example 123-45-6789. For your security it is not shown again "
+        "after you select Next.",
+    )
+    email = forms.EmailField(label="Email address", max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email_confirmation = forms.EmailField(label="Confirm email address", max_length=254,
+                                          widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        email, confirmation = cleaned.get("email"), cleaned.get("email_confirmation")
+        if email and confirmation and email.casefold() != confirmation.casefold():
+            self.add_error("email_confirmation", "The email addresses do not match.")
+        identity = [cleaned.get(name) for name in ("first_name", "last_name", "date_of_birth", "ssn")]
+        if all(identity) and not self.errors:
+            first_name, last_name, date_of_birth, ssn = identity
+            try:
+                matched = ssa_identity_matches(
+                    first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, ssn=ssn
+                )
+            except SSAUnavailable:
+                raise forms.ValidationError(SSA_UNAVAILABLE, code="ssa_unavailable") from None
+            if not matched:
+                raise forms.ValidationError(SSA_MISMATCH, code="ssa_mismatch")
+        return cleaned
+
+
+class VerificationCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Verification code",
+        max_length=20,
+        help_text="The 6-digit code in the email with the subject \u201cEmail Address Verification\u201d.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean_code(self):
+        code = re.sub(r"[\s-]", "", self.cleaned_data["code"])
+        if not code.isdigit():
+            raise forms.ValidationError("Enter the code using digits only.")
+        return code
+
+
+class ContactForm(forms.ModelForm):
+    zip_code = ZIPCodeField(label="ZIP code", help_text="5 or 9 digits")
+    work_phone = USPhoneField(label="Work phone", help_text="For example: 555-123-4567")
+    state = forms.ChoiceField(label="State or territory", choices=STATE_CHOICES)
+
+    class Meta:
+        model = AccessRequest
+        fields = [
+            "company_name", "address_line1", "address_line2", "city", "country", "state",
+            "zip_code", "work_phone", "phone_extension", "work_email",
+        ]  # fmt: skip
+        labels = {"company_name": "Company name", "address_line1": "Address line 1",
+                  "address_line2": "Address line 2", "city": "City", "country": "Country",
+                  "phone_extension": "Extension", "work_email": "Work email"}
+        widgets = {
+            "address_line1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+            "address_line2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "company_name": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "phone_extension": forms.TextInput(attrs={"inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("company_name", "address_line1", "city", "country", "work_email"):
+            self.fields[name].required = True
+
+    def clean_phone_extension(self):
+        extension = self.cleaned_data["phone_extension"].strip()
+        if extension and not extension.isdigit():
+            raise forms.ValidationError("Enter the extension using digits only.")
+        return extension
+
+
+class OrganizationSearchForm(forms.Form):
+    name = forms.CharField(
+        label="Business name", max_length=200, min_length=2,
+        help_text="All or part of the organization's legal business name.",
+    )
+    country = forms.ChoiceField(label="Country", choices=COUNTRIES)
+    state = forms.ChoiceField(label="State or territory", choices=STATE_CHOICES)
+
+
+class OrganizationChoiceForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label="Organization(s)",
+        queryset=None,
+        empty_label="- Select your organization -",
+        error_messages={"required": "Select your organization from the list.",
+                        "invalid_choice": "Select your organization from the list."},
+    )
+
+    def __init__(self, *args, results, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = results
+        self.fields["organization"].label_from_instance = (
+            lambda org: f"{org.legal_name} ({org.city}, {org.state})"
+        )
+
+
+class JustificationForm(forms.ModelForm):
+    class Meta:
+        model = AccessRequest
+        fields = ["justification"]
+        labels = {"justification": "Justification for Action"}
+        help_texts = {"justification": "Why you need this access (at most 1,000 characters)."}
+        widgets = {"justification": forms.Textarea(attrs={"rows": 5, "maxlength": 1000})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["justification"].required = True
+        self.fields["justification"].validators.append(
+            MaxLengthValidator(1000, "Use at most 1,000 characters.")
+        )

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registration"
+
+urlpatterns = [
+    path("", views.CommunityChoiceView.as_view(), name="start"),
+    path("role/", views.RoleView.as_view(), name="role"),
+    path("role-terms/", views.RoleTermsView.as_view(), name="role-terms"),
+    path("user-information/", views.UserInformationView.as_view(), name="user-information"),
+    path("verify-email/", views.VerifyEmailView.as_view(), name="verify-email"),
+    path("contact/", views.ContactView.as_view(), name="contact"),
+    path("organization/", views.OrganizationView.as_view(), name="organization"),
+    path("justification/", views.JustificationView.as_view(), name="justification"),
+    path("review/", views.ReviewView.as_view(), name="review"),
+    path("cancel/", views.CancelView.as_view(), name="cancel"),
+    path("acknowledgement/", views.AcknowledgementView.as_view(), name="acknowledgement"),
+    path("community/<slug:community>/", views.TermsView.as_view(), name="terms"),
+]

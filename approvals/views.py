@@ -1,0 +1,86 @@
+"""Pending Approvals: the queue of requests the signed-in approver may decide (SPEC 6)."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.shortcuts import redirect
+from django.views.generic import FormView, ListView
+
+from . import routing
+from .forms import DecisionForm
+from .models import AccessRequest
+from .summaries import request_sections
+from .services import DecisionError, access_request_approve, access_request_deny
+
+
+class QueueView(LoginRequiredMixin, ListView):
+    template_name = "approvals/queue.html"
+    context_object_name = "requests"
+    paginate_by = 25
+    extra_context = {"nav_current": "approvals"}
+
+    def get_queryset(self):
+        return routing.decidable_requests(user=self.request.user)
+
+
+class DecisionView(LoginRequiredMixin, FormView):
+    """A request's details, and the approve/deny form."""
+
+    template_name = "approvals/detail.html"
+    form_class = DecisionForm
+    extra_context = {"nav_current": "approvals"}
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.access_request = (
+            AccessRequest.objects.select_related("organization", "community")
+            .filter(tracking_number=kwargs["tracking_number"])
+            .first()
+        )
+        if self.access_request is None or not routing.can_decide(
+            user=request.user, access_request=self.access_request
+        ):
+            if self.access_request is not None and self.access_request.decided_by_id:
+                messages.info(
+                    request,
+                    f"Request {self.access_request.tracking_number} has already been decided.",
+                )
+                return redirect("approvals:queue")
+            raise Http404("No such request in your queue.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            access_request=self.access_request,
+            sections=request_sections(self.access_request),
+            events=self.access_request.events.select_related("actor"),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "approve":
+                access_request_approve(access_request_id=self.access_request.pk, approver=self.request.user)
+                messages.success(
+                    self.request,
+                    f"Request {self.access_request.tracking_number} was approved. "
+                    f"{self.access_request.applicant_name} will receive their User ID and a "
+                    "temporary password by email.",
+                )
+            else:
+                access_request_deny(
+                    access_request_id=self.access_request.pk,
+                    approver=self.request.user,
+                    reason=data["reason"],
+                    note=data["note"].strip(),
+                )
+                messages.success(
+                    self.request,
+                    f"Request {self.access_request.tracking_number} was denied. "
+                    "The applicant will receive the reason by email.",
+                )
+        except DecisionError as error:
+            messages.error(self.request, str(error))
+        return redirect("approvals:queue")

@@ -1,0 +1,187 @@
+"""Settings shared by every environment; values come from environment variables.
+
+The README's configuration table lists every variable read here.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+env = environ.Env()
+
+SECRET_KEY = env("SECRET_KEY", default="insecure-local-only-key-change-me-in-production")
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "crispy_forms",
+    "django_otp",
+    "accounts",
+    "organizations",
+    "approvals",
+    "iacs_portal.outbox",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.middleware.PortalEntryMiddleware",
+    "accounts.middleware.FirstLoginMiddleware",
+]
+
+ROOT_URLCONF = "iacs_portal.urls"
+WSGI_APPLICATION = "iacs_portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "iacs_portal.context_processors.portal",
+                "approvals.context_processors.pending_approvals",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:my_profile"
+LOGOUT_REDIRECT_URL = "accounts:account_management"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+# SPEC 9: 15 to 64 characters, a blocklist, no reuse of the last 6.
+PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=15)
+PASSWORD_MAX_LENGTH = env.int("PASSWORD_MAX_LENGTH", default=64)
+PASSWORD_HISTORY_COUNT = env.int("PASSWORD_HISTORY_COUNT", default=6)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {
+        "NAME": "accounts.passwords.MaximumLengthValidator",
+        "OPTIONS": {"max_length": PASSWORD_MAX_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "accounts.passwords.PasswordHistoryValidator",
+        "OPTIONS": {"history_count": PASSWORD_HISTORY_COUNT},
+    },
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "America/New_York"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # USWDS comes from npm (package.json) and is served from here: no CDN, nothing vendored.
+    ("uswds", BASE_DIR / "node_modules" / "@uswds" / "uswds" / "dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("uswds",)
+CRISPY_TEMPLATE_PACK = "uswds"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+
+# Mail: EMAIL_URL (e.g. smtp+tls://user:pass@host:587) or EMAIL_HOST/EMAIL_PORT select real SMTP;
+# otherwise every message is written to the local outbox, readable at /outbox/ when DEBUG is on.
+OUTBOX_DIR = Path(env("OUTBOX_DIR", default=str(BASE_DIR / "var" / "outbox")))
+if env("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+elif env("EMAIL_HOST", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env("EMAIL_HOST")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+else:
+    EMAIL_BACKEND = "iacs_portal.outbox.backend.OutboxEmailBackend"
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="IACS Portal <no-reply@iacs.example.gov>")
+# The outbox page is a development tool: it exists only while this is true.
+OUTBOX_PAGE_ENABLED = DEBUG
+
+# Celery: with no broker configured every task runs in process.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BEAT_SCHEDULE = {
+    "purge-expired-registration-drafts": {
+        "task": "approvals.tasks.purge_expired_drafts",
+        "schedule": timedelta(minutes=15),
+    },
+}
+
+# SPEC 8: the SSA verifier. Any class with ``matches(*, first_name, last_name, date_of_birth, ssn)``.
+SSA_VERIFIER_BACKEND = env("SSA_VERIFIER_BACKEND", default="accounts.ssa.CsvStubVerifier")
+SSA_STUB_RECORDS = env("SSA_STUB_RECORDS", default=str(BASE_DIR / "accounts" / "data" / "ssa_demo.csv"))
+
+# SPEC 9: the numbers. Each is a setting with the spec's default.
+EMAIL_VERIFICATION_CODE_DIGITS = env.int("EMAIL_VERIFICATION_CODE_DIGITS", default=6)
+EMAIL_VERIFICATION_CODE_TTL = timedelta(minutes=env.int("EMAIL_VERIFICATION_CODE_MINUTES", default=30))
+EMAIL_VERIFICATION_MAX_ATTEMPTS = env.int("EMAIL_VERIFICATION_MAX_ATTEMPTS", default=5)
+TEMPORARY_PASSWORD_TTL = timedelta(hours=env.int("TEMPORARY_PASSWORD_HOURS", default=24))
+AUTH_QUESTIONS_OFFERED = 10
+AUTH_QUESTIONS_REQUIRED = env.int("AUTH_QUESTIONS_REQUIRED", default=2)
+# An abandoned registration draft expires after this long without activity (project choice).
+REGISTRATION_DRAFT_TTL = timedelta(minutes=env.int("REGISTRATION_DRAFT_MINUTES", default=120))
+
+HELP_DESK = {
+    "name": "External User Services (EUS) Help Desk",
+    "email": env("HELP_DESK_EMAIL", default="EUSSupport@cgi.com"),
+    "phone": env("HELP_DESK_PHONE", default="1-866-484-8049"),
+    "tty": env("HELP_DESK_TTY", default="1-866-523-4759"),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}
