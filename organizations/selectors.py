@@ -5,14 +5,17 @@ from django.db.models import QuerySet
 from .models import Organization, RoleAssignment
 
 
-def organization_search(*, name: str, country: str, state: str, limit: int = 50) -> QuerySet:
+def organization_search(*, name: str, country: str, state: str, community=None) -> QuerySet:
     """SPEC 4.10: all or part of the business name plus country and state; approved only."""
-    return Organization.objects.filter(
+    matches = Organization.objects.filter(
         status=Organization.Status.APPROVED,
         country=country,
         state=state,
         legal_name__icontains=name.strip(),
-    ).order_by("legal_name")[:limit]
+    )
+    if community is not None:
+        matches = matches.filter(community=community)
+    return matches.order_by("legal_name")
 
 
 def organization_is_selectable(*, organization_id: int) -> bool:

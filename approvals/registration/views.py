@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
 from accounts.verification import (
@@ -264,29 +265,35 @@ class OrganizationView(StepView):
     template_name = "register/organization.html"
     form_class = forms.OrganizationChoiceForm
 
-    def search_form(self):
+    @cached_property
+    def search(self) -> forms.OrganizationSearchForm:
         source = self.request.POST if self.request.method == "POST" else self.request.GET
         if "name" in source:
             return forms.OrganizationSearchForm(source)
-        draft = self.draft
-        initial = {"name": draft.organization.legal_name, "state": draft.organization.state,
-                   "country": draft.organization.country} if draft.organization else {"state": draft.state}
-        return forms.OrganizationSearchForm(initial=initial)
+        chosen = self.draft.organization
+        if chosen:
+            return forms.OrganizationSearchForm(
+                initial={"name": chosen.legal_name, "country": chosen.country, "state": chosen.state}
+            )
+        return forms.OrganizationSearchForm(initial={"state": self.draft.state})
 
-    def results(self, search_form):
-        if not search_form.is_bound or not search_form.is_valid():
+    @cached_property
+    def matches(self):
+        """All approved organizations matching the search, or None before a valid search."""
+        if not self.search.is_bound or not self.search.is_valid():
             return None
-        data = search_form.cleaned_data
-        matches = organization_search(name=data["name"], country=data["country"], state=data["state"])
-        return matches.filter(community=self.draft.community)
+        data = self.search.cleaned_data
+        return organization_search(
+            name=data["name"], country=data["country"], state=data["state"],
+            community=self.draft.community,
+        )
 
     def get_form_kwargs(self):
-        self.search = self.search_form()
-        self.matches = self.results(self.search)
-        shown = self.matches[:SEARCH_RESULT_LIMIT] if self.matches is not None else []
-        queryset = self.matches.filter(pk__in=[org.pk for org in shown]) if shown else (
-Organization.objects.none())
-        kwargs = {**super().get_form_kwargs(), "results": queryset}
+        shown = Organization.objects.none()
+        if self.matches is not None:
+            first_ids = list(self.matches.values_list("pk", flat=True)[:SEARCH_RESULT_LIMIT])
+            shown = self.matches.filter(pk__in=first_ids)
+        kwargs = {**super().get_form_kwargs(), "results": shown}
         if self.request.method == "GET" and self.draft.organization_id:
             kwargs["initial"] = {"organization": self.draft.organization_id}
         return kwargs

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "accounts",
     "organizations",
     "approvals",
+    "iacs_portal",
     "iacs_portal.outbox",
 ]
 
@@ -95,6 +96,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"max_length": PASSWORD_MAX_LENGTH},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "accounts.passwords.BlocklistValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {
         "NAME": "accounts.passwords.PasswordHistoryValidator",

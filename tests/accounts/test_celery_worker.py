@@ -1,0 +1,33 @@
+"""A real Celery worker, connected to Redis, sends the verification email."""
+
+import os
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+
+from accounts.verification import email_verification_start
+from iacs_portal.celery import app
+
+
+@pytest.fixture
+def worker_app():
+    previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url=os.environ["CELERY_TEST_BROKER_URL"], task_always_eager=False)
+    try:
+        yield app
+    finally:
+        app.conf.update(previous)
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_worker_sends_the_verification_email(worker_app):
+    with start_worker(worker_app, perform_ping_check=False, shutdown_timeout=10):
+        email_verification_start(email="worker@example.org")
+        deadline = time.monotonic() + 30
+        while not mail.outbox and time.monotonic() < deadline:
+            time.sleep(0.2)
+    assert [m.subject for m in mail.outbox] == ["Email Address Verification"]
+    assert mail.outbox[0].to == ["worker@example.org"]

@@ -1,0 +1,108 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import EmailVerification
+from accounts.verification import (
+    CheckResult,
+    email_verification_check,
+    email_verification_resend,
+    email_verification_start,
+)
+from tests.registration import latest_code
+
+pytestmark = pytest.mark.django_db(transaction=True)  # codes are mailed after commit
+
+EMAIL = "barbara@example.org"
+
+
+def wrong(code: str) -> str:
+    return f"{(int(code) + 1) % 10**6:06d}"
+
+
+@pytest.fixture
+def started():
+    verification = email_verification_start(email=EMAIL)
+    verification.refresh_from_db()
+    return verification, latest_code(EMAIL)
+
+
+def test_code_email_has_the_guide_subject_and_a_six_digit_code(started):
+    verification, code = started
+    assert mail.outbox[-1].subject == "Email Address Verification"
+    assert len(code) == 6 and code.isdigit()
+
+
+def test_code_is_stored_only_as_a_hash(started):
+    verification, code = started
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM accounts_emailverification")
+        assert not any(code in str(value) for row in cursor.fetchall() for value in row)
+    assert verification.code_hash and code not in verification.code_hash
+
+
+def test_code_is_accepted_at_29_minutes_59_seconds(started):
+    verification, code = started
+    with time_machine.travel(verification.sent_at + timedelta(minutes=29, seconds=59)):
+        assert email_verification_check(verification=verification, code=code) is CheckResult.VERIFIED
+
+
+def test_code_is_refused_at_30_minutes_1_second(started):
+    verification, code = started
+    with time_machine.travel(verification.sent_at + timedelta(minutes=30, seconds=1)):
+        assert email_verification_check(verification=verification, code=code) is CheckResult.EXPIRED
+
+
+def test_lifetime_is_a_setting(settings):
+    settings.EMAIL_VERIFICATION_CODE_TTL = timedelta(minutes=5)
+    verification = email_verification_start(email=EMAIL)
+    verification.refresh_from_db()
+    with time_machine.travel(verification.sent_at + timedelta(minutes=5, seconds=1)):
+        result = email_verification_check(verification=verification, code=latest_code(EMAIL))
+    assert result is CheckResult.EXPIRED
+
+
+def test_fifth_wrong_code_locks_and_sixth_try_is_refused_even_if_right(started):
+    verification, code = started
+    results = [email_verification_check(verification=verification, code=wrong(code)) for _ in range(5)]
+    assert results == [CheckResult.WRONG] * 4 + [CheckResult.LOCKED]
+    assert email_verification_check(verification=verification, code=code) is CheckResult.LOCKED
+
+
+def test_right_code_after_four_wrong_ones_is_accepted(started):
+    verification, code = started
+    for _ in range(4):
+        email_verification_check(verification=verification, code=wrong(code))
+    assert email_verification_check(verification=verification, code=code) is CheckResult.VERIFIED
+
+
+def test_resend_replaces_the_old_code(started):
+    verification, old_code = started
+    email_verification_resend(verification=verification)
+    new_code = latest_code(EMAIL)
+    verification.refresh_from_db()
+    if new_code != old_code:  # one chance in a million they coincide
+        assert email_verification_check(verification=verification, code=old_code) is CheckResult.WRONG
+    assert email_verification_check(verification=verification, code=new_code) is CheckResult.VERIFIED
+
+
+def test_resend_gives_a_locked_verification_fresh_tries(started):
+    verification, code = started
+    for _ in range(5):
+        email_verification_check(verification=verification, code=wrong(code))
+    email_verification_resend(verification=verification)
+    verification.refresh_from_db()
+    assert email_verification_check(verification=verification, code=latest_code(EMAIL)) is CheckResult.VERIFIED
+
+
+def test_task_is_given_only_the_verification_id(monkeypatch):
+    from accounts import tasks
+
+    calls = []
+    monkeypatch.setattr(tasks.send_email_verification_code, "delay", lambda *a, **k: calls.append((a, k)))
+    verification = email_verification_start(email=EMAIL)
+    assert calls == [((verification.pk,), {})]
