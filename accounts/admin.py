@@ -12,12 +12,26 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ["username"]}),
         ("Person", {"fields": ["first_name", "middle_name", "last_name", "suffix", "email"]}),
         ("Professional contact", {"fields": list(User.CONTACT_FIELDS)}),
-        ("Status", {"fields": ["is_active", "must_change_password", "temporary_password_expires_at",
-                               "last_login", "date_joined"]}),
+        (
+            "Status",
+            {
+                "fields": [
+                    "is_active",
+                    "must_change_password",
+                    "temporary_password_expires_at",
+                    "last_login",
+                    "date_joined",
+                ]
+            },
+        ),
         ("Staff", {"fields": ["is_staff", "is_superuser", "groups", "user_permissions"]}),
     ]
-    readonly_fields = ["must_change_password", "temporary_password_expires_at", "last_login",
-                       "date_joined"]
+    readonly_fields = [
+        "must_change_password",
+        "temporary_password_expires_at",
+        "last_login",
+        "date_joined",
+    ]
 
 
 @admin.register(AuthenticationQuestion)

@@ -75,7 +75,11 @@ class ZIPCodeField(forms.CharField):
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget):
-        return {**super().widget_attrs(widget), "inputmode": "numeric", "autocomplete": "postal-code"}
+        return {
+            **super().widget_attrs(widget),
+            "inputmode": "numeric",
+            "autocomplete": "postal-code",
+        }
 
     def clean(self, value):
         value = super().clean(value)
@@ -83,7 +87,9 @@ class ZIPCodeField(forms.CharField):
             return value
         digits = re.sub(r"[\s-]", "", value)
         if not re.fullmatch(r"\d{5}(\d{4})?", digits):
-            raise ValidationError("Enter a ZIP code of 5 digits or 9 digits, like 20001 or 20001-1234.")
+            raise ValidationError(
+                "Enter a ZIP code of 5 digits or 9 digits, like 20001 or 20001-1234."
+            )
         return digits if len(digits) == 5 else f"{digits[:5]}-{digits[5:]}"
 
 

@@ -13,8 +13,9 @@ class ProfessionalContact(models.Model):
     address_line2 = models.CharField("address line 2", max_length=200, blank=True)
     city = models.CharField(max_length=100, blank=True)
     country = models.CharField(max_length=2, choices=COUNTRIES, default="US")
-    state = models.CharField("state or territory", max_length=2, blank=True,
-                             choices=US_STATES_AND_TERRITORIES)
+    state = models.CharField(
+        "state or territory", max_length=2, blank=True, choices=US_STATES_AND_TERRITORIES
+    )
     zip_code = models.CharField("ZIP code", max_length=10, blank=True)
     work_phone = models.CharField("work phone", max_length=20, blank=True)
     phone_extension = models.CharField("extension", max_length=10, blank=True)

@@ -69,7 +69,8 @@ class BlocklistValidator:
         letters = re.sub(r"[^a-z]", "", password.lower())
         common = _common_passwords()
         repeated = any(
-            len(letters) % size == 0 and letters[:size] * (len(letters) // size) == letters
+            len(letters) % size == 0
+            and letters[:size] * (len(letters) // size) == letters
             and letters[:size] in common
             for size in range(3, len(letters) // 2 + 1)
         )

@@ -23,8 +23,9 @@ class SSAUnavailable(Exception):
 
 
 class SSAVerifier(Protocol):
-    def matches(self, *, first_name: str, last_name: str, date_of_birth: date, ssn: str) -> bool:
-        ...
+    def matches(
+        self, *, first_name: str, last_name: str, date_of_birth: date, ssn: str
+    ) -> bool: ...
 
 
 def _normalise_name(name: str) -> str:

@@ -17,7 +17,14 @@ class AccessRequestEventInline(admin.TabularInline):
 class AccessRequestAdmin(admin.ModelAdmin):
     """Read-only for now: decisions go through the approval services (help desk issue)."""
 
-    list_display = ["tracking_number", "applicant_name", "role", "organization", "status", "submitted_at"]
+    list_display = [
+        "tracking_number",
+        "applicant_name",
+        "role",
+        "organization",
+        "status",
+        "submitted_at",
+    ]
     list_filter = ["status", "role", "kind"]
     search_fields = ["tracking_number", "last_name", "first_name", "email", "applicant__username"]
     exclude = ["ssn_digest", "completed_steps"]

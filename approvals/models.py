@@ -40,11 +40,17 @@ class AccessRequest(ConcurrentTransitionMixin, ProfessionalContact):
     role = models.CharField(max_length=30, choices=Role, blank=True)
     community = models.ForeignKey(Community, on_delete=models.PROTECT)
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, null=True, blank=True,
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="access_requests",
     )
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="access_requests",
     )
 
@@ -73,7 +79,10 @@ class AccessRequest(ConcurrentTransitionMixin, ProfessionalContact):
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     denial_reason = models.CharField(max_length=20, choices=DenialReason, blank=True)
@@ -133,7 +142,9 @@ class AccessRequestEvent(models.Model):
         APPROVED = "approved", "Approved"
         DENIED = "denied", "Denied"
 
-    access_request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="events")
+    access_request = models.ForeignKey(
+        AccessRequest, on_delete=models.CASCADE, related_name="events"
+    )
     action = models.CharField(max_length=20, choices=Action)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -77,7 +77,9 @@ def access_request_approve(*, access_request_id: int, approver) -> AccessRequest
 
 
 @transaction.atomic
-def access_request_deny(*, access_request_id: int, approver, reason: str, note: str) -> AccessRequest:
+def access_request_deny(
+    *, access_request_id: int, approver, reason: str, note: str
+) -> AccessRequest:
     from .tasks import send_request_denied
 
     access_request = _lock_for_decision(access_request_id=access_request_id, approver=approver)

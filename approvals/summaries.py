@@ -32,7 +32,9 @@ def request_sections(request, *, editable: bool = False) -> list[Section]:
         part for part in [request.address_line1, request.address_line2, request.city,
                           request.state, request.zip_code] if part
     )  # fmt: skip
-    phone = request.work_phone + (f" ext. {request.phone_extension}" if request.phone_extension else "")
+    phone = request.work_phone + (
+        f" ext. {request.phone_extension}" if request.phone_extension else ""
+    )
     sections = [
         Section("Request", [
             {"label": "Community", "value": request.community.name},

@@ -9,8 +9,8 @@ from django.views.generic import FormView, ListView
 from . import routing
 from .forms import DecisionForm
 from .models import AccessRequest
-from .summaries import request_sections
 from .services import DecisionError, access_request_approve, access_request_deny
+from .summaries import request_sections
 
 
 class QueueView(LoginRequiredMixin, ListView):
@@ -62,7 +62,9 @@ class DecisionView(LoginRequiredMixin, FormView):
         data = form.cleaned_data
         try:
             if data["decision"] == "approve":
-                access_request_approve(access_request_id=self.access_request.pk, approver=self.request.user)
+                access_request_approve(
+                    access_request_id=self.access_request.pk, approver=self.request.user
+                )
                 messages.success(
                     self.request,
                     f"Request {self.access_request.tracking_number} was approved. "

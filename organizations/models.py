@@ -14,7 +14,7 @@ class Community(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100, unique=True)
     description = models.TextField(help_text="The business relationship with CMS it describes.")
-    offered_roles = models.JSONField(default=list, help_text="Role codes offered, e.g. [\"bso\"].")
+    offered_roles = models.JSONField(default=list, help_text='Role codes offered, e.g. ["bso"].')
     order = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 
@@ -76,13 +76,19 @@ class RoleAssignment(models.Model):
     )
     role = models.CharField(max_length=30, choices=Role)
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, null=True, blank=True,
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="role_assignments",
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE)
     granted_at = models.DateTimeField(default=timezone.now)
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
 

@@ -3,7 +3,9 @@
 from .models import Organization, RoleAssignment
 
 
-def role_assign(*, user, role: str, organization: Organization | None, granted_by) -> RoleAssignment:
+def role_assign(
+    *, user, role: str, organization: Organization | None, granted_by
+) -> RoleAssignment:
     assignment, _ = RoleAssignment.objects.get_or_create(
         user=user,
         role=role,

@@ -36,7 +36,9 @@ def reference_data(request):
 def _redis_reachable(url: str) -> bool:
     parsed = urlparse(url)
     try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1):
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1
+        ):
             return True
     except OSError:
         return False
@@ -50,17 +52,26 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("browser") and not has_chromium and not require_browser:
             _skipped_browser.append(item.nodeid)
-            item.add_marker(pytest.mark.skip(reason=f"Chromium not installed at {CHROMIUM}: browser tests skipped"))
+            item.add_marker(
+                pytest.mark.skip(
+                    reason=f"Chromium not installed at {CHROMIUM}: browser tests skipped"
+                )
+            )
         if item.get_closest_marker("celery_worker") and not require_redis:
             if has_redis is None:
                 has_redis = _redis_reachable(os.environ["CELERY_TEST_BROKER_URL"])
             if not has_redis:
-                item.add_marker(pytest.mark.skip(reason="Redis not reachable: Celery worker test skipped"))
+                item.add_marker(
+                    pytest.mark.skip(reason="Redis not reachable: Celery worker test skipped")
+                )
 
 
 def pytest_terminal_summary(terminalreporter):
     if _skipped_browser:
         terminalreporter.write_sep(
-            "!", f"NOTICE: {len(_skipped_browser)} browser test(s) skipped: no Chromium at {CHROMIUM} "
-            "(install it with: apt-get install chromium)", yellow=True, bold=True,
+            "!",
+            f"NOTICE: {len(_skipped_browser)} browser test(s) skipped: no Chromium at {CHROMIUM} "
+            "(install it with: apt-get install chromium)",
+            yellow=True,
+            bold=True,
         )

@@ -58,37 +58,61 @@ class RoleForm(forms.Form):
     def clean_role(self):
         role = self.cleaned_data["role"]
         if role not in REGISTRABLE_ROLES:
-            raise forms.ValidationError("Registration for this role is not open yet. Select another role.")
+            raise forms.ValidationError(
+                "Registration for this role is not open yet. Select another role."
+            )
         return role
 
 
 class UserInformationForm(forms.Form):
-    first_name = forms.CharField(label="First name", max_length=100,
-                                 widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    middle_name = forms.CharField(label="Middle name", max_length=100, required=False,
-                                  widget=forms.TextInput(attrs={"autocomplete": "additional-name"}))
-    last_name = forms.CharField(label="Last name", max_length=100,
-                                widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
-    suffix = forms.CharField(label="Suffix", max_length=20, required=False,
-                             help_text="For example: Jr., Sr., III",
-                             widget=forms.TextInput(attrs={"autocomplete": "honorific-suffix"}))
+    first_name = forms.CharField(
+        label="First name",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    middle_name = forms.CharField(
+        label="Middle name",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "additional-name"}),
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    suffix = forms.CharField(
+        label="Suffix",
+        max_length=20,
+        required=False,
+        help_text="For example: Jr., Sr., III",
+        widget=forms.TextInput(attrs={"autocomplete": "honorific-suffix"}),
+    )
     date_of_birth = DateOfBirthField(label="Date of birth", help_text="For example: 04/28/1986")
     ssn = SSNField(
         label="Social Security number",
         help_text="9 digits, for example 123-45-6789. For your security it is not shown again "
         "after you select Next.",
     )
-    email = forms.EmailField(label="Email address", max_length=254,
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    email_confirmation = forms.EmailField(label="Confirm email address", max_length=254,
-                                          widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    email_confirmation = forms.EmailField(
+        label="Confirm email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
     def clean(self):
         cleaned = super().clean()
         email, confirmation = cleaned.get("email"), cleaned.get("email_confirmation")
         if email and confirmation and email.casefold() != confirmation.casefold():
             self.add_error("email_confirmation", "The email addresses do not match.")
-        identity = [cleaned.get(name) for name in ("first_name", "last_name", "date_of_birth", "ssn")]
+        identity = [
+            cleaned.get(name) for name in ("first_name", "last_name", "date_of_birth", "ssn")
+        ]
         if all(identity) and not self.errors:
             first_name, last_name, date_of_birth, ssn = identity
             try:
@@ -128,9 +152,15 @@ class ContactForm(forms.ModelForm):
             "company_name", "address_line1", "address_line2", "city", "country", "state",
             "zip_code", "work_phone", "phone_extension", "work_email",
         ]  # fmt: skip
-        labels = {"company_name": "Company name", "address_line1": "Address line 1",
-                  "address_line2": "Address line 2", "city": "City", "country": "Country",
-                  "phone_extension": "Extension", "work_email": "Work email"}
+        labels = {
+            "company_name": "Company name",
+            "address_line1": "Address line 1",
+            "address_line2": "Address line 2",
+            "city": "City",
+            "country": "Country",
+            "phone_extension": "Extension",
+            "work_email": "Work email",
+        }
         widgets = {
             "address_line1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
             "address_line2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
@@ -153,7 +183,9 @@ class ContactForm(forms.ModelForm):
 
 class OrganizationSearchForm(forms.Form):
     name = forms.CharField(
-        label="Business name", max_length=200, min_length=2,
+        label="Business name",
+        max_length=200,
+        min_length=2,
         help_text="All or part of the organization's legal business name.",
     )
     country = forms.ChoiceField(label="Country", choices=COUNTRIES)
@@ -165,15 +197,17 @@ class OrganizationChoiceForm(forms.Form):
         label="Organization(s)",
         queryset=None,
         empty_label="- Select your organization -",
-        error_messages={"required": "Select your organization from the list.",
-                        "invalid_choice": "Select your organization from the list."},
+        error_messages={
+            "required": "Select your organization from the list.",
+            "invalid_choice": "Select your organization from the list.",
+        },
     )
 
     def __init__(self, *args, results, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = results
-        self.fields["organization"].label_from_instance = (
-            lambda org: f"{org.legal_name} ({org.city}, {org.state})"
+        self.fields["organization"].label_from_instance = lambda org: (
+            f"{org.legal_name} ({org.city}, {org.state})"
         )
 
 

@@ -34,7 +34,14 @@ LABELS = {
     Step.REVIEW: "Review",
 }
 
-COMMON_HEAD = (Step.TERMS, Step.ROLE, Step.ROLE_TERMS, Step.USER_INFO, Step.VERIFY_EMAIL, Step.CONTACT)
+COMMON_HEAD = (
+    Step.TERMS,
+    Step.ROLE,
+    Step.ROLE_TERMS,
+    Step.USER_INFO,
+    Step.VERIFY_EMAIL,
+    Step.CONTACT,
+)
 ROLE_STEPS: dict[str, tuple[Step, ...]] = {
     Role.BACKUP_SECURITY_OFFICIAL: (Step.ORGANIZATION,),
 }

@@ -80,7 +80,9 @@ class TermsView(FormView):
 
     def form_valid(self, form):
         draft = draft_start(self.request, community=self.community)
-        return redirect(step_url(wizard.first_incomplete(role=draft.role, completed=draft.completed_steps)))
+        return redirect(
+            step_url(wizard.first_incomplete(role=draft.role, completed=draft.completed_steps))
+        )
 
 
 class StepView(FormView):
@@ -108,12 +110,16 @@ class StepView(FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def next_url(self) -> str:
-        return step_url(wizard.first_incomplete(role=self.draft.role, completed=self.draft.completed_steps))
+        return step_url(
+            wizard.first_incomplete(role=self.draft.role, completed=self.draft.completed_steps)
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             draft=self.draft,
-            wizard=wizard.progress(self.step, role=self.draft.role, completed=self.draft.completed_steps),
+            wizard=wizard.progress(
+                self.step, role=self.draft.role, completed=self.draft.completed_steps
+            ),
             editing=self.draft_is_complete(),
             **kwargs,
         )
@@ -216,7 +222,9 @@ class VerifyEmailView(StepView):
     def post(self, request, *args, **kwargs):
         if "resend" in request.POST:
             email_verification_resend(verification=self.draft.email_verification)
-            messages.success(request, f"A new code was sent to {self.draft.email}. The old code no longer works.")
+            messages.success(
+                request, f"A new code was sent to {self.draft.email}. The old code no longer works."
+            )
             return redirect(step_url(self.step))
         return super().post(request, *args, **kwargs)
 
@@ -273,7 +281,11 @@ class OrganizationView(StepView):
         chosen = self.draft.organization
         if chosen:
             return forms.OrganizationSearchForm(
-                initial={"name": chosen.legal_name, "country": chosen.country, "state": chosen.state}
+                initial={
+                    "name": chosen.legal_name,
+                    "country": chosen.country,
+                    "state": chosen.state,
+                }
             )
         return forms.OrganizationSearchForm(initial={"state": self.draft.state})
 
@@ -284,7 +296,9 @@ class OrganizationView(StepView):
             return None
         data = self.search.cleaned_data
         return organization_search(
-            name=data["name"], country=data["country"], state=data["state"],
+            name=data["name"],
+            country=data["country"],
+            state=data["state"],
             community=self.draft.community,
         )
 
@@ -331,14 +345,21 @@ class ReviewView(StepView):
     template_name = "register/review.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(sections=request_sections(self.draft, editable=True), **kwargs)
+        return super().get_context_data(
+            sections=request_sections(self.draft, editable=True), **kwargs
+        )
 
     form_class = django_forms.Form
 
     def form_valid(self, form):
         draft = self.draft
-        if draft.organization is not None and draft.organization.status != Organization.Status.APPROVED:
-            messages.error(self.request, "The organization you chose can no longer be selected. Choose again.")
+        if (
+            draft.organization is not None
+            and draft.organization.status != Organization.Status.APPROVED
+        ):
+            messages.error(
+                self.request, "The organization you chose can no longer be selected. Choose again."
+            )
             draft.completed_steps = [s for s in draft.completed_steps if s != Step.ORGANIZATION]
             draft_touch(draft)
             return redirect(step_url(Step.ORGANIZATION))
@@ -371,9 +392,14 @@ class AcknowledgementView(TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         submitted_id = request.session.get(SUBMITTED_SESSION_KEY)
-        self.access_request = AccessRequest.objects.select_related("organization").filter(
-            pk=submitted_id
-        ).exclude(status=AccessRequest.Status.DRAFT).first() if submitted_id else None
+        self.access_request = (
+            AccessRequest.objects.select_related("organization")
+            .filter(pk=submitted_id)
+            .exclude(status=AccessRequest.Status.DRAFT)
+            .first()
+            if submitted_id
+            else None
+        )
         if self.access_request is None:
             return redirect("registration:start")
         return super().dispatch(request, *args, **kwargs)

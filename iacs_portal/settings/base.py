@@ -162,11 +162,15 @@ CELERY_BEAT_SCHEDULE = {
 
 # SPEC 8: the SSA verifier. Any class with ``matches(*, first_name, last_name, date_of_birth, ssn)``.
 SSA_VERIFIER_BACKEND = env("SSA_VERIFIER_BACKEND", default="accounts.ssa.CsvStubVerifier")
-SSA_STUB_RECORDS = env("SSA_STUB_RECORDS", default=str(BASE_DIR / "accounts" / "data" / "ssa_demo.csv"))
+SSA_STUB_RECORDS = env(
+    "SSA_STUB_RECORDS", default=str(BASE_DIR / "accounts" / "data" / "ssa_demo.csv")
+)
 
 # SPEC 9: the numbers. Each is a setting with the spec's default.
 EMAIL_VERIFICATION_CODE_DIGITS = env.int("EMAIL_VERIFICATION_CODE_DIGITS", default=6)
-EMAIL_VERIFICATION_CODE_TTL = timedelta(minutes=env.int("EMAIL_VERIFICATION_CODE_MINUTES", default=30))
+EMAIL_VERIFICATION_CODE_TTL = timedelta(
+    minutes=env.int("EMAIL_VERIFICATION_CODE_MINUTES", default=30)
+)
 EMAIL_VERIFICATION_MAX_ATTEMPTS = env.int("EMAIL_VERIFICATION_MAX_ATTEMPTS", default=5)
 TEMPORARY_PASSWORD_TTL = timedelta(hours=env.int("TEMPORARY_PASSWORD_HOURS", default=24))
 AUTH_QUESTIONS_OFFERED = 10

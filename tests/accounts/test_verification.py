@@ -4,9 +4,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
-from django.utils import timezone
 
-from accounts.models import EmailVerification
 from accounts.verification import (
     CheckResult,
     email_verification_check,
@@ -48,7 +46,9 @@ def test_code_is_stored_only_as_a_hash(started):
 def test_code_is_accepted_at_29_minutes_59_seconds(started):
     verification, code = started
     with time_machine.travel(verification.sent_at + timedelta(minutes=29, seconds=59)):
-        assert email_verification_check(verification=verification, code=code) is CheckResult.VERIFIED
+        assert (
+            email_verification_check(verification=verification, code=code) is CheckResult.VERIFIED
+        )
 
 
 def test_code_is_refused_at_30_minutes_1_second(started):
@@ -68,7 +68,9 @@ def test_lifetime_is_a_setting(settings):
 
 def test_fifth_wrong_code_locks_and_sixth_try_is_refused_even_if_right(started):
     verification, code = started
-    results = [email_verification_check(verification=verification, code=wrong(code)) for _ in range(5)]
+    results = [
+        email_verification_check(verification=verification, code=wrong(code)) for _ in range(5)
+    ]
     assert results == [CheckResult.WRONG] * 4 + [CheckResult.LOCKED]
     assert email_verification_check(verification=verification, code=code) is CheckResult.LOCKED
 
@@ -86,8 +88,12 @@ def test_resend_replaces_the_old_code(started):
     new_code = latest_code(EMAIL)
     verification.refresh_from_db()
     if new_code != old_code:  # one chance in a million they coincide
-        assert email_verification_check(verification=verification, code=old_code) is CheckResult.WRONG
-    assert email_verification_check(verification=verification, code=new_code) is CheckResult.VERIFIED
+        assert (
+            email_verification_check(verification=verification, code=old_code) is CheckResult.WRONG
+        )
+    assert (
+        email_verification_check(verification=verification, code=new_code) is CheckResult.VERIFIED
+    )
 
 
 def test_resend_gives_a_locked_verification_fresh_tries(started):
@@ -96,13 +102,18 @@ def test_resend_gives_a_locked_verification_fresh_tries(started):
         email_verification_check(verification=verification, code=wrong(code))
     email_verification_resend(verification=verification)
     verification.refresh_from_db()
-    assert email_verification_check(verification=verification, code=latest_code(EMAIL)) is CheckResult.VERIFIED
+    assert (
+        email_verification_check(verification=verification, code=latest_code(EMAIL))
+        is CheckResult.VERIFIED
+    )
 
 
 def test_task_is_given_only_the_verification_id(monkeypatch):
     from accounts import tasks
 
     calls = []
-    monkeypatch.setattr(tasks.send_email_verification_code, "delay", lambda *a, **k: calls.append((a, k)))
+    monkeypatch.setattr(
+        tasks.send_email_verification_code, "delay", lambda *a, **k: calls.append((a, k))
+    )
     verification = email_verification_start(email=EMAIL)
     assert calls == [((verification.pk,), {})]

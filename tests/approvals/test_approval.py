@@ -28,7 +28,9 @@ def submitted(client, organization):
 
 def sign_in(client, user):
     client.post(reverse("accounts:warning"))
-    response = client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
+    )
     assert response.status_code == 302, response.content.decode()
 
 
@@ -53,7 +55,9 @@ def test_so_sees_only_their_own_organizations_requests(client, submitted, organi
     own, other = security_official(organization), security_official()
     sign_in(client, other)
     assert submitted.tracking_number not in client.get(reverse("approvals:queue")).content.decode()
-    assert client.get(reverse("approvals:detail", args=[submitted.tracking_number])).status_code == 404
+    assert (
+        client.get(reverse("approvals:detail", args=[submitted.tracking_number])).status_code == 404
+    )
     client.post(reverse("accounts:logout"))
     sign_in(client, own)
     assert submitted.tracking_number in client.get(reverse("approvals:queue")).content.decode()
@@ -61,16 +65,22 @@ def test_so_sees_only_their_own_organizations_requests(client, submitted, organi
 
 def test_so_of_another_organization_cannot_approve_by_posting(client, submitted):
     sign_in(client, security_official())
-    response = client.post(reverse("approvals:detail", args=[submitted.tracking_number]), {"decision": "approve"})
+    response = client.post(
+        reverse("approvals:detail", args=[submitted.tracking_number]), {"decision": "approve"}
+    )
     assert response.status_code == 404
     assert AccessRequest.objects.get().status == AccessRequest.Status.SUBMITTED
 
 
-def test_approval_creates_the_account_and_sends_two_separate_emails(client, submitted, organization):
+def test_approval_creates_the_account_and_sends_two_separate_emails(
+    client, submitted, organization
+):
     so = security_official(organization)
     sign_in(client, so)
     mail.outbox.clear()
-    client.post(reverse("approvals:detail", args=[submitted.tracking_number]), {"decision": "approve"})
+    client.post(
+        reverse("approvals:detail", args=[submitted.tracking_number]), {"decision": "approve"}
+    )
     submitted.refresh_from_db()
     assert submitted.status == AccessRequest.Status.APPROVED and submitted.decided_by == so
     user = User.objects.get(email="barbara@example.org")
@@ -85,7 +95,9 @@ def test_approval_creates_the_account_and_sends_two_separate_emails(client, subm
 
 def test_deny_needs_a_reason_and_an_explanation(client, submitted, organization):
     sign_in(client, security_official(organization))
-    response = client.post(reverse("approvals:detail", args=[submitted.tracking_number]), {"decision": "deny"})
+    response = client.post(
+        reverse("approvals:detail", args=[submitted.tracking_number]), {"decision": "deny"}
+    )
     page = response.content.decode()
     assert "Choose a reason for denying the request." in page and "Explain why" in page
     assert AccessRequest.objects.get().status == AccessRequest.Status.SUBMITTED
@@ -94,8 +106,10 @@ def test_deny_needs_a_reason_and_an_explanation(client, submitted, organization)
 def test_denial_emails_the_reason(client, submitted, organization):
     sign_in(client, security_official(organization))
     mail.outbox.clear()
-    client.post(reverse("approvals:detail", args=[submitted.tracking_number]),
-                {"decision": "deny", "reason": "not_employed", "note": "Not on our staff list."})
+    client.post(
+        reverse("approvals:detail", args=[submitted.tracking_number]),
+        {"decision": "deny", "reason": "not_employed", "note": "Not on our staff list."},
+    )
     assert AccessRequest.objects.get().status == AccessRequest.Status.DENIED
     (message,) = mail.outbox
     assert "denied" in message.subject and "Not on our staff list." in message.body
@@ -118,7 +132,9 @@ def test_nobody_decides_their_own_request(client, organization):
     submit_bso_registration(client.__class__(), organization)
     submitted = AccessRequest.objects.get()
     sign_in(client, so)
-    assert client.get(reverse("approvals:detail", args=[submitted.tracking_number])).status_code == 404
+    assert (
+        client.get(reverse("approvals:detail", args=[submitted.tracking_number])).status_code == 404
+    )
 
 
 def test_status_changes_only_through_transitions(submitted):

@@ -53,7 +53,9 @@ def test_no_step_is_reachable_without_a_draft(client, step):
     assert response.url == reverse("registration:start")
 
 
-@pytest.mark.parametrize("step", ["verify-email", "contact", "organization", "justification", "review"])
+@pytest.mark.parametrize(
+    "step", ["verify-email", "contact", "organization", "justification", "review"]
+)
 def test_steps_cannot_be_skipped_by_url(client, step):
     start_bso_registration(client)
     response = client.get(reverse(f"registration:{step}"))
@@ -104,7 +106,9 @@ def test_wrong_code_says_how_many_tries_are_left(client):
     start_bso_registration(client)
     client.post(reverse("registration:user-information"), user_information(EMAIL))
     code = latest_code(EMAIL)
-    response = client.post(reverse("registration:verify-email"), {"code": f"{(int(code) + 1) % 10**6:06d}"})
+    response = client.post(
+        reverse("registration:verify-email"), {"code": f"{(int(code) + 1) % 10**6:06d}"}
+    )
     assert "You have 4 more tries" in response.content.decode()
 
 
@@ -124,7 +128,9 @@ def test_search_finds_approved_organizations_by_part_of_the_name(client):
     client.post(reverse("registration:user-information"), user_information(EMAIL))
     client.post(reverse("registration:verify-email"), {"code": latest_code(EMAIL)})
     client.post(reverse("registration:contact"), CONTACT)
-    response = client.get(reverse("registration:organization"), {"name": "peake fam", "country": "US", "state": "MD"})
+    response = client.get(
+        reverse("registration:organization"), {"name": "peake fam", "country": "US", "state": "MD"}
+    )
     page = response.content.decode()
     assert approved.legal_name in page
     assert "Pending Clinic" not in page and "Texas Clinic" not in page
@@ -135,7 +141,9 @@ def test_search_with_no_results_says_what_to_do(client):
     client.post(reverse("registration:user-information"), user_information(EMAIL))
     client.post(reverse("registration:verify-email"), {"code": latest_code(EMAIL)})
     client.post(reverse("registration:contact"), CONTACT)
-    response = client.get(reverse("registration:organization"), {"name": "Nowhere", "country": "US", "state": "MD"})
+    response = client.get(
+        reverse("registration:organization"), {"name": "Nowhere", "country": "US", "state": "MD"}
+    )
     assert "its Security Official must register it first" in response.content.decode()
 
 
@@ -145,8 +153,10 @@ def test_a_pending_organization_cannot_be_chosen_by_posting_its_id(client):
     client.post(reverse("registration:user-information"), user_information(EMAIL))
     client.post(reverse("registration:verify-email"), {"code": latest_code(EMAIL)})
     client.post(reverse("registration:contact"), CONTACT)
-    response = client.post(reverse("registration:organization"),
-                           {"name": "Pending", "country": "US", "state": "MD", "organization": pending.pk})
+    response = client.post(
+        reverse("registration:organization"),
+        {"name": "Pending", "country": "US", "state": "MD", "organization": pending.pk},
+    )
     assert response.status_code == 200
     assert AccessRequest.objects.get().organization is None
 
@@ -154,8 +164,13 @@ def test_a_pending_organization_cannot_be_chosen_by_posting_its_id(client):
 def test_review_shows_everything_with_the_ssn_masked(client):
     register_bso_until_review(client, OrganizationFactory(legal_name="Chesapeake Family Medicine"))
     page = client.get(reverse("registration:review")).content.decode()
-    for expected in ["Barbara Okafor", "***-**-6781", "410-555-0100 ext. 12", "Chesapeake Family Medicine",
-                     "I back up our Security Official."]:
+    for expected in [
+        "Barbara Okafor",
+        "***-**-6781",
+        "410-555-0100 ext. 12",
+        "Chesapeake Family Medicine",
+        "I back up our Security Official.",
+    ]:
         assert expected in page
     assert "123-45-6781" not in page
 
@@ -175,7 +190,9 @@ def test_reload_of_a_done_step_is_safe(client):
 
 def test_cancel_asks_then_discards_the_draft(client):
     register_bso_until_review(client, OrganizationFactory())
-    assert "Cancel your registration?" in client.get(reverse("registration:cancel")).content.decode()
+    assert (
+        "Cancel your registration?" in client.get(reverse("registration:cancel")).content.decode()
+    )
     assert AccessRequest.objects.exists()
     client.post(reverse("registration:cancel"))
     assert not AccessRequest.objects.exists()
@@ -184,7 +201,9 @@ def test_cancel_asks_then_discards_the_draft(client):
 
 def test_abandoned_draft_expires(client, settings):
     start_bso_registration(client)
-    with time_machine.travel(timezone_now() + settings.REGISTRATION_DRAFT_TTL + timedelta(seconds=1)):
+    with time_machine.travel(
+        timezone_now() + settings.REGISTRATION_DRAFT_TTL + timedelta(seconds=1)
+    ):
         response = client.get(reverse("registration:user-information"), follow=True)
     assert "Your registration expired" in response.content.decode()
     assert not AccessRequest.objects.exists()
@@ -192,7 +211,9 @@ def test_abandoned_draft_expires(client, settings):
 
 def test_draft_is_kept_just_before_it_expires(client, settings):
     start_bso_registration(client)
-    with time_machine.travel(timezone_now() + settings.REGISTRATION_DRAFT_TTL - timedelta(seconds=1)):
+    with time_machine.travel(
+        timezone_now() + settings.REGISTRATION_DRAFT_TTL - timedelta(seconds=1)
+    ):
         assert client.get(reverse("registration:user-information")).status_code == 200
 
 
@@ -200,7 +221,9 @@ def test_purge_task_deletes_expired_drafts_only(client, settings):
     from approvals.tasks import purge_expired_drafts
 
     start_bso_registration(client)
-    with time_machine.travel(timezone_now() + settings.REGISTRATION_DRAFT_TTL + timedelta(seconds=1)):
+    with time_machine.travel(
+        timezone_now() + settings.REGISTRATION_DRAFT_TTL + timedelta(seconds=1)
+    ):
         start_bso_registration(client.__class__())
         assert purge_expired_drafts() == 1
     assert AccessRequest.objects.count() == 1

@@ -57,10 +57,16 @@ class Command(BaseCommand):
             )
             if created:
                 user_change_password(user=user, new_password=DEMO_PASSWORD)
-                user_set_authentication_answers(user=user, answers=dict.fromkeys(questions, DEMO_ANSWER))
-            role_assign(user=user, role=Role.SECURITY_OFFICIAL, organization=organization, granted_by=None)
+                user_set_authentication_answers(
+                    user=user, answers=dict.fromkeys(questions, DEMO_ANSWER)
+                )
+            role_assign(
+                user=user, role=Role.SECURITY_OFFICIAL, organization=organization, granted_by=None
+            )
             rows.append((user_id, f"{first} {last}", name, f"{city}, {state}"))
-        self._organization(*PENDING_ORGANIZATION, "provider-supplier", status=Organization.Status.PENDING)
+        self._organization(
+            *PENDING_ORGANIZATION, "provider-supplier", status=Organization.Status.PENDING
+        )
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Security Official accounts:"))
         for user_id, person, organization, place in rows:
@@ -69,7 +75,9 @@ class Command(BaseCommand):
         self.stdout.write("  People you can register as: accounts/data/ssa_demo.csv")
 
     @staticmethod
-    def _organization(name, ein, city, state, zip_code, community, status=Organization.Status.APPROVED):
+    def _organization(
+        name, ein, city, state, zip_code, community, status=Organization.Status.APPROVED
+    ):
         organization, _ = Organization.objects.update_or_create(
             ein=ein,
             defaults={
