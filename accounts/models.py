@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
@@ -56,8 +57,6 @@ class User(AbstractUser, ProfessionalContact):
         return " ".join(part for part in parts if part)
 
     def has_authentication_answers(self) -> bool:
-        from django.conf import settings
-
         return self.authentication_answers.count() >= settings.AUTH_QUESTIONS_REQUIRED
 
     def needs_first_login_setup(self) -> bool:

@@ -56,13 +56,10 @@ def decidable_requests(*, user) -> QuerySet:
         pending = pending | AccessRequest.objects.filter(
             role=role, organization__in=_organizations_user_approves_for(user=user, role=role)
         )
-    return (
-        pending.filter(status=AccessRequest.Status.SUBMITTED)
-        .exclude(applicant=user)
-        .exclude(email__iexact=user.email or "\0")
-        .select_related("organization")
-        .order_by("submitted_at")
-    )
+    pending = pending.filter(status=AccessRequest.Status.SUBMITTED).exclude(applicant=user)
+    if user.email:
+        pending = pending.exclude(email__iexact=user.email)
+    return pending.select_related("organization").order_by("submitted_at")
 
 
 def is_approver(*, user) -> bool:

@@ -140,3 +140,11 @@ def test_nobody_decides_their_own_request(client, organization):
 def test_status_changes_only_through_transitions(submitted):
     with pytest.raises(AttributeError):
         submitted.status = AccessRequest.Status.APPROVED
+
+
+def test_an_approver_without_an_email_address_still_sees_the_queue(client, submitted, organization):
+    so = security_official(organization)
+    so.email = ""
+    so.save()
+    sign_in(client, so)
+    assert submitted.tracking_number in client.get(reverse("approvals:queue")).content.decode()
