@@ -2,7 +2,8 @@
 #   make run   set everything up (virtualenv, Python and npm packages, database, demo data)
 #              and serve the portal at http://127.0.0.1:8000
 #   make test  run the whole test suite (PostgreSQL when DATABASE_URL points at it)
-PYTHON ?= $(shell command -v python3.12 || command -v python3.11 || command -v python3)
+# The first of these that runs and is Python 3.11 or newer (a pyenv shim may exist but not run).
+PYTHON ?= $(shell for c in python3 python3.12 python3.11; do $$c -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null && { echo $$c; break; }; done)
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
@@ -10,7 +11,7 @@ PYTEST_ARGS ?=
 .PHONY: setup demo run test lint worker clean
 
 $(PY):
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed: install it, or run make PYTHON=/path/to/python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall Python packages only when pyproject.toml changes.
