@@ -1,8 +1,10 @@
-"""Shared test set-up: reference data, and the browser and Redis availability rules.
+"""Shared test set-up: reference data, and when browser and Celery-worker tests may run.
 
-Browser tests need Chromium at /usr/bin/chromium and tests marked ``celery_worker`` need Redis.
-Where either is missing the test is skipped with a notice, unless IACS_REQUIRE_BROWSER=1 or
-IACS_REQUIRE_REDIS=1 (as .ci/run sets), which turns the skip into a failure.
+Tests marked ``browser`` need Debian's Chromium at /usr/bin/chromium; tests marked
+``celery_worker`` need Redis at CELERY_TEST_BROKER_URL. Where either is missing those tests are
+skipped with the reason, and a notice closes the run for browser tests. With
+IACS_REQUIRE_BROWSER=1 or IACS_REQUIRE_REDIS=1 (as .ci/run sets) they fail instead, so CI can
+never pass by skipping them.
 """
 
 import os
@@ -13,8 +15,13 @@ from urllib.parse import urlparse
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_SKIP_REASON = f"Chromium not installed at {CHROMIUM}: browser tests skipped"
+
+# Before any test module reads it: the Celery worker test connects here.
 os.environ.setdefault("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
-_skipped_browser = []
+
+_browser_skipped: list[str] = []
+_must_fail: dict[str, str] = {}  # node id -> why a required service is missing
 
 
 @pytest.fixture(autouse=True)
@@ -33,45 +40,67 @@ def reference_data(request):
     ensure_questions(AuthenticationQuestion)
 
 
+def _required(variable: str) -> bool:
+    return os.environ.get(variable) == "1"
+
+
 def _redis_reachable(url: str) -> bool:
     parsed = urlparse(url)
     try:
         with socket.create_connection(
             (parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1
-        ):
-            return True
+        ) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(16).startswith(b"+PONG")
     except OSError:
         return False
 
 
 def pytest_collection_modifyitems(config, items):
-    require_browser = os.environ.get("IACS_REQUIRE_BROWSER") == "1"
-    require_redis = os.environ.get("IACS_REQUIRE_REDIS") == "1"
-    has_chromium = CHROMIUM.exists()
-    has_redis = None
+    has_chromium = CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)
+    broker_url = os.environ["CELERY_TEST_BROKER_URL"]
+    has_redis = None  # probed once, and only if a test needs it
+
     for item in items:
-        if item.get_closest_marker("browser") and not has_chromium and not require_browser:
-            _skipped_browser.append(item.nodeid)
-            item.add_marker(
-                pytest.mark.skip(
-                    reason=f"Chromium not installed at {CHROMIUM}: browser tests skipped"
+        if item.get_closest_marker("browser") and not has_chromium:
+            if _required("IACS_REQUIRE_BROWSER"):
+                _must_fail[item.nodeid] = (
+                    f"IACS_REQUIRE_BROWSER=1 but Chromium is not installed at {CHROMIUM} "
+                    "(apt-get install chromium)"
                 )
-            )
-        if item.get_closest_marker("celery_worker") and not require_redis:
+            else:
+                _browser_skipped.append(item.nodeid)
+                item.add_marker(pytest.mark.skip(reason=BROWSER_SKIP_REASON))
+
+        if item.get_closest_marker("celery_worker"):
             if has_redis is None:
-                has_redis = _redis_reachable(os.environ["CELERY_TEST_BROKER_URL"])
-            if not has_redis:
-                item.add_marker(
-                    pytest.mark.skip(reason="Redis not reachable: Celery worker test skipped")
+                has_redis = _redis_reachable(broker_url)
+            if has_redis:
+                continue
+            if _required("IACS_REQUIRE_REDIS"):
+                _must_fail[item.nodeid] = (
+                    f"IACS_REQUIRE_REDIS=1 but Redis does not answer at {broker_url}"
                 )
+            else:
+                item.add_marker(
+                    pytest.mark.skip(
+                        reason=f"Redis not reachable at {broker_url}: Celery worker test skipped"
+                    )
+                )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    if item.nodeid in _must_fail:
+        pytest.fail(_must_fail[item.nodeid], pytrace=False)
 
 
 def pytest_terminal_summary(terminalreporter):
-    if _skipped_browser:
+    if _browser_skipped:
         terminalreporter.write_sep(
             "!",
-            f"NOTICE: {len(_skipped_browser)} browser test(s) skipped: no Chromium at {CHROMIUM} "
-            "(install it with: apt-get install chromium)",
+            f"NOTICE: {len(_browser_skipped)} browser test(s) skipped: Chromium not installed at "
+            f"{CHROMIUM} (install it with: apt-get install chromium)",
             yellow=True,
             bold=True,
         )
