@@ -40,6 +40,11 @@ class User(AbstractUser, ProfessionalContact):
     username = models.CharField("User ID", max_length=20, unique=True)
     middle_name = models.CharField(max_length=100, blank=True)
     suffix = models.CharField(max_length=20, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    # The person's SSN is never stored: its last four digits for display, and a keyed digest
+    # (accounts.identity) that recognises the same person registering again.
+    ssn_last4 = models.CharField("SSN (last 4)", max_length=4, blank=True)
+    ssn_digest = models.CharField(max_length=64, blank=True, editable=False)
     must_change_password = models.BooleanField(
         default=False, help_text="Set while the password is a temporary one."
     )
@@ -50,6 +55,13 @@ class User(AbstractUser, ProfessionalContact):
 
     class Meta:
         verbose_name = "user"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ssn_digest"],
+                condition=~models.Q(ssn_digest=""),
+                name="one_account_per_person",
+            )
+        ]
 
     @property
     def full_name(self) -> str:

@@ -29,7 +29,16 @@ def generate_user_id(*, first_name: str, last_name: str) -> str:
 
 
 def user_create(
-    *, first_name: str, middle_name: str, last_name: str, suffix: str, email: str, contact: dict
+    *,
+    first_name: str,
+    middle_name: str,
+    last_name: str,
+    suffix: str,
+    email: str,
+    contact: dict,
+    date_of_birth=None,
+    ssn_last4: str = "",
+    ssn_digest: str = "",
 ) -> User:
     user = User(
         username=generate_user_id(first_name=first_name, last_name=last_name),
@@ -38,6 +47,9 @@ def user_create(
         last_name=last_name,
         suffix=suffix,
         email=email,
+        date_of_birth=date_of_birth,
+        ssn_last4=ssn_last4,
+        ssn_digest=ssn_digest,
         must_change_password=True,
         **contact,
     )

@@ -37,6 +37,13 @@ def send_temporary_password_email(user_id: int) -> None:
     )
 
 
+@shared_task
+def send_duplicate_registration_notice(user_id: int) -> None:
+    """Someone who passed the SSA check as this person tried to register a second account."""
+    user = User.objects.get(pk=user_id)
+    send_templated_email(event="duplicate_registration", to=[user.email], context={"user": user})
+
+
 def schedule_new_account_emails(user_id: int) -> None:
     """The two separate credential emails, User ID first. Call from transaction.on_commit."""
     chain(send_user_id_email.si(user_id), send_temporary_password_email.si(user_id)).delay()

@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
+from django.utils.module_loading import import_string
 from django.views.generic import FormView, TemplateView
 
 from .forms import AuthenticationAnswersForm, ChangePasswordForm, LoginForm, NewPasswordForm
@@ -95,7 +97,13 @@ class AnswersSavedView(LoginRequiredMixin, TemplateView):
 
 
 class MyProfileView(LoginRequiredMixin, TemplateView):
-    """Guide step 29: My Profile."""
+    """Guide step 29: My Profile, with the user's roles and requests."""
 
     template_name = "accounts/my_profile.html"
     extra_context = {"nav_current": "my_profile"}
+
+    def get_context_data(self, **kwargs):
+        # Apps that depend on accounts add their own panels (roles, requests...) through the
+        # MY_PROFILE_PANELS setting, so accounts imports none of them.
+        panels = [import_string(path)(self.request) for path in settings.MY_PROFILE_PANELS]
+        return super().get_context_data(panels=panels, **kwargs)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import EmailVerification, ProfessionalContact
-from organizations.models import Community, Organization
+from organizations.models import Community, Organization, UserGroup
 from organizations.roles import Role
 
 
@@ -18,6 +18,13 @@ class AccessRequest(ConcurrentTransitionMixin, ProfessionalContact):
 
     class Kind(models.TextChoices):
         REGISTRATION = "registration", "New user registration"
+        ADDITIONAL_ROLE = "additional_role", "Additional role"
+        ASSOCIATION = "association", "Surrogate group association"
+
+    class GroupAction(models.TextChoices):
+        CREATE_PROVIDER = "create_provider", "Create a provider user group"
+        CREATE_SURROGATE = "create_surrogate", "Create a surrogate user group"
+        JOIN = "join", "Administer an existing user group"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -46,6 +53,18 @@ class AccessRequest(ConcurrentTransitionMixin, ProfessionalContact):
         blank=True,
         related_name="access_requests",
     )
+    group = models.ForeignKey(
+        UserGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_requests",
+    )
+    group_action = models.CharField(max_length=20, choices=GroupAction, blank=True)
+    # What the role's own step entered before it exists as a row: the organization a Security
+    # Official registers, the group a UGA creates, an Individual Practitioner's practice.
+    # Validated by that step's form; the organization and group rows are made on submission.
+    details = models.JSONField(default=dict, blank=True)
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -90,7 +109,17 @@ class AccessRequest(ConcurrentTransitionMixin, ProfessionalContact):
 
     class Meta:
         ordering = ["-submitted_at", "-created_at"]
-        indexes = [models.Index(fields=["status", "organization"], name="request_queue")]
+        indexes = [
+            models.Index(fields=["status", "organization"], name="request_queue"),
+            models.Index(fields=["status", "group"], name="request_group_queue"),
+            models.Index(fields=["ssn_digest"], name="request_person"),
+        ]
+        permissions = [
+            (
+                "decide_staff_requests",
+                "Can decide Security Official and Individual Practitioner requests (CMS approver)",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.tracking_number or f"Draft {self.pk}"
@@ -99,6 +128,24 @@ class AccessRequest(ConcurrentTransitionMixin, ProfessionalContact):
     def applicant_name(self) -> str:
         parts = [self.first_name, self.middle_name, self.last_name, self.suffix]
         return " ".join(part for part in parts if part)
+
+    @property
+    def is_registration(self) -> bool:
+        return self.kind == self.Kind.REGISTRATION
+
+    @property
+    def where(self) -> str:
+        """Where the role would be held, in words: "at Org", "in group G at Org", or ""."""
+        if self.group_id:
+            return f"in the user group {self.group.name} at {self.group.organization.legal_name}"
+        if self.organization_id:
+            return f"at {self.organization.legal_name}"
+        return ""
+
+    @property
+    def summary(self) -> str:
+        """The role asked for and where, e.g. "User Group Administrator at Clinic"."""
+        return " ".join(part for part in [self.get_role_display(), self.where] if part)
 
     @property
     def masked_ssn(self) -> str:

@@ -1,35 +1,127 @@
-"""Who may decide a request? The one place that answers it (SPEC 1 and 6).
+"""Who may decide a request? The one place that answers it (SPEC 1, 3 and 6).
 
-Every queue, view and service asks here. A registration for a role is decided by an active
-holder of one of ``APPROVER_ROLES[role]`` in the request's organization. Roles whose
-registration path is not built yet are added with their issue.
+Every queue, view, service and test asks here. The answer depends on the role asked for, the
+same for a new registration, an added role and a surrogate association:
+
+============================  ================================================================
+role asked for                decided by
+============================  ================================================================
+Security Official             CMS approver: active staff with ``approvals.decide_staff_requests``
+Individual Practitioner       CMS approver
+Backup Security Official      an active Security Official of the request's organization
+User Group Administrator      an active Security Official or Backup Security Official of the
+                              request's organization (a provider or surrogate group, new or
+                              existing, and a surrogate association alike)
+End User                      an active User Group Administrator of the request's user group
+============================  ================================================================
+
+Nobody decides a request of their own: not one they made signed in, and not one made under
+their identity (the same SSN digest). docs/approval-matrix.md shows the same table.
 """
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Q, QuerySet
 
 from organizations.models import RoleAssignment
 from organizations.roles import Role
 
 from .models import AccessRequest
 
-APPROVER_ROLES: dict[str, frozenset[str]] = {
-    Role.BACKUP_SECURITY_OFFICIAL: frozenset({Role.SECURITY_OFFICIAL}),
+STAFF_PERMISSION = "approvals.decide_staff_requests"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who decides a role: CMS staff, or holders of ``approver_roles`` in the request's scope."""
+
+    scope: str  # "staff", "organization" or "group"
+    approver_roles: frozenset[str] = frozenset()
+
+
+RULES: dict[str, Rule] = {
+    Role.SECURITY_OFFICIAL: Rule("staff"),
+    Role.INDIVIDUAL_PRACTITIONER: Rule("staff"),
+    Role.BACKUP_SECURITY_OFFICIAL: Rule("organization", frozenset({Role.SECURITY_OFFICIAL})),
+    Role.USER_GROUP_ADMINISTRATOR: Rule(
+        "organization",
+        frozenset({Role.SECURITY_OFFICIAL, Role.BACKUP_SECURITY_OFFICIAL}),
+    ),
+    Role.END_USER: Rule("group", frozenset({Role.USER_GROUP_ADMINISTRATOR})),
+}
+APPROVING_ROLES = frozenset().union(*(rule.approver_roles for rule in RULES.values()))
+
+
+APPROVER_DESCRIPTIONS = {
+    Role.SECURITY_OFFICIAL: "a CMS approver at the help desk",
+    Role.INDIVIDUAL_PRACTITIONER: "a CMS approver at the help desk",
+    Role.BACKUP_SECURITY_OFFICIAL: "the Security Official of {organization}",
+    Role.USER_GROUP_ADMINISTRATOR: "the Security Official or a Backup Security Official of "
+    "{organization}",
+    Role.END_USER: "the User Group Administrator of {group}",
 }
 
 
-def _is_own_request(*, user, access_request: AccessRequest) -> bool:
-    if access_request.applicant_id is not None and access_request.applicant_id == user.pk:
-        return True
-    return bool(user.email) and user.email.casefold() == access_request.email.casefold()
+def approver_description(*, access_request: AccessRequest) -> str:
+    """Who decides this request, in words for the applicant."""
+    organization = access_request.organization.legal_name if access_request.organization_id else ""
+    group = access_request.group.name if access_request.group_id else ""
+    return APPROVER_DESCRIPTIONS[access_request.role].format(organization=organization, group=group)
 
 
-def _organizations_user_approves_for(*, user, role: str) -> QuerySet:
-    return RoleAssignment.objects.filter(
-        user=user,
-        status=RoleAssignment.Status.ACTIVE,
-        role__in=APPROVER_ROLES.get(role, frozenset()),
-        organization__isnull=False,
-    ).values("organization")
+def _staff_approvers() -> QuerySet:
+    app_label, codename = STAFF_PERMISSION.split(".")
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(user_permissions__in=permission)
+            | Q(groups__permissions__in=permission)
+        )
+    )
+
+
+def _is_staff_approver(user) -> bool:
+    return user.is_active and user.is_staff and user.has_perm(STAFF_PERMISSION)
+
+
+def _assignments_deciding(access_request: AccessRequest) -> QuerySet:
+    """The active role assignments that entitle their holders to decide this request."""
+    rule = RULES[access_request.role]
+    assignments = RoleAssignment.objects.filter(
+        status=RoleAssignment.Status.ACTIVE, role__in=rule.approver_roles, user__is_active=True
+    )
+    if rule.scope == "organization" and access_request.organization_id:
+        return assignments.filter(organization=access_request.organization_id)
+    if rule.scope == "group" and access_request.group_id:
+        return assignments.filter(group=access_request.group_id)
+    return assignments.none()
+
+
+def _own_requests(user) -> Q:
+    own = Q(applicant=user.pk)
+    if user.ssn_digest:
+        own |= Q(ssn_digest=user.ssn_digest)
+    return own
+
+
+def approvers(*, access_request: AccessRequest) -> QuerySet:
+    """Every person who may decide this request (its applicant never among them)."""
+    if RULES[access_request.role].scope == "staff":
+        people = _staff_approvers()
+    else:
+        people = get_user_model().objects.filter(
+            pk__in=_assignments_deciding(access_request).values("user")
+        )
+    if access_request.applicant_id:
+        people = people.exclude(pk=access_request.applicant_id)
+    if access_request.ssn_digest:
+        people = people.exclude(ssn_digest=access_request.ssn_digest)
+    return people.distinct()
 
 
 def can_decide(*, user, access_request: AccessRequest) -> bool:
@@ -37,49 +129,49 @@ def can_decide(*, user, access_request: AccessRequest) -> bool:
         return False
     if access_request.status != AccessRequest.Status.SUBMITTED:
         return False
-    if _is_own_request(user=user, access_request=access_request):
-        return False
-    return (
-        access_request.organization_id is not None
-        and _organizations_user_approves_for(user=user, role=access_request.role)
-        .filter(organization=access_request.organization_id)
-        .exists()
-    )
+    return approvers(access_request=access_request).filter(pk=user.pk).exists()
 
 
 def decidable_requests(*, user) -> QuerySet:
     """The submitted requests this user may decide: their Pending Approvals queue."""
     if not (user.is_authenticated and user.is_active):
         return AccessRequest.objects.none()
-    pending = AccessRequest.objects.none()
-    for role in APPROVER_ROLES:
-        pending = pending | AccessRequest.objects.filter(
-            role=role, organization__in=_organizations_user_approves_for(user=user, role=role)
-        )
-    pending = pending.filter(status=AccessRequest.Status.SUBMITTED).exclude(applicant=user)
-    if user.email:
-        pending = pending.exclude(email__iexact=user.email)
-    return pending.select_related("organization").order_by("submitted_at")
+    held = RoleAssignment.objects.filter(user=user, status=RoleAssignment.Status.ACTIVE)
+    decidable = Q(pk__in=[])
+    for role, rule in RULES.items():
+        if rule.scope == "staff":
+            if _is_staff_approver(user):
+                decidable |= Q(role=role)
+            continue
+        scope_field = "organization" if rule.scope == "organization" else "group"
+        scopes = held.filter(role__in=rule.approver_roles, **{f"{scope_field}__isnull": False})
+        decidable |= Q(role=role, **{f"{scope_field}__in": scopes.values(scope_field)})
+    return (
+        AccessRequest.objects.filter(decidable, status=AccessRequest.Status.SUBMITTED)
+        .exclude(_own_requests(user))
+        .select_related("organization", "group", "group__organization", "community")
+        .order_by("submitted_at")
+    )
 
 
 def is_approver(*, user) -> bool:
-    """Whether the user holds any role that approves something (shows Pending Approvals)."""
-    approving_roles = set().union(*APPROVER_ROLES.values())
-    return RoleAssignment.objects.filter(
-        user=user, status=RoleAssignment.Status.ACTIVE, role__in=approving_roles
-    ).exists()
+    """Whether the user holds anything that approves requests (shows Pending Approvals)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return (
+        _is_staff_approver(user)
+        or RoleAssignment.objects.filter(
+            user=user, status=RoleAssignment.Status.ACTIVE, role__in=APPROVING_ROLES
+        ).exists()
+    )
 
 
 def approver_emails(*, access_request: AccessRequest) -> list[str]:
     """Who to tell that a request entered their queue."""
-    return list(
-        RoleAssignment.objects.filter(
-            status=RoleAssignment.Status.ACTIVE,
-            role__in=APPROVER_ROLES.get(access_request.role, frozenset()),
-            organization=access_request.organization_id,
-            user__is_active=True,
+    return sorted(
+        set(
+            approvers(access_request=access_request)
+            .exclude(email="")
+            .values_list("email", flat=True)
         )
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-        .distinct()
     )

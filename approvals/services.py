@@ -1,35 +1,87 @@
 """Writes on requests: submit, approve, deny. Side effects run after the transaction commits."""
 
-import hashlib
-import hmac
+from django.db import IntegrityError, transaction
 
-from django.conf import settings
-from django.db import transaction
-
+from accounts.identity import account_for_ssn_digest
 from accounts.services import user_create
 from accounts.tasks import schedule_new_account_emails
-from organizations.services import role_assign
+from organizations.models import UserGroup
+from organizations.roles import Role
+from organizations.services import (
+    group_approve,
+    group_create_pending,
+    group_reject,
+    organization_approve,
+    organization_create_pending,
+    organization_reject,
+    role_assign,
+)
 
 from . import routing
 from .models import AccessRequest, AccessRequestEvent
+
+
+class SubmissionError(Exception):
+    """The request cannot be submitted as it is; the message says why and what to do."""
+
+    def __init__(self, message: str, *, step: str):
+        super().__init__(message)
+        self.step = step
 
 
 class DecisionError(Exception):
     """The decision cannot be made; the message is safe to show the approver."""
 
 
-def ssn_digest(ssn: str) -> str:
-    """A keyed digest of an SSN: recognises the same SSN again without storing it."""
-    return hmac.new(settings.SECRET_KEY.encode(), ssn.encode(), hashlib.sha256).hexdigest()
+GROUP_KINDS = {
+    AccessRequest.GroupAction.CREATE_PROVIDER: UserGroup.Kind.PROVIDER,
+    AccessRequest.GroupAction.CREATE_SURROGATE: UserGroup.Kind.SURROGATE,
+}
 
 
+def _create_proposed_rows(access_request: AccessRequest) -> None:
+    """Make the organization a Security Official registers, or the group a UGA creates."""
+    if access_request.role == Role.SECURITY_OFFICIAL:
+        try:
+            with transaction.atomic():
+                access_request.organization = organization_create_pending(
+                    community=access_request.community,
+                    details=access_request.details["organization"],
+                )
+        except IntegrityError:
+            raise SubmissionError(
+                "An organization with this EIN/TIN was registered while you were completing "
+                "this request. An organization can be registered only once.",
+                step="new-organization",
+            ) from None
+    kind = GROUP_KINDS.get(access_request.group_action)
+    if access_request.role == Role.USER_GROUP_ADMINISTRATOR and kind:
+        try:
+            with transaction.atomic():
+                access_request.group = group_create_pending(
+                    organization=access_request.organization,
+                    kind=kind,
+                    details=access_request.details["group"],
+                )
+        except IntegrityError:
+            raise SubmissionError(
+                "A user group with this name was created in the organization while you were "
+                "completing this request. Choose another name.",
+                step="user-group",
+            ) from None
+
+
+@transaction.atomic
 def access_request_submit(*, access_request: AccessRequest) -> AccessRequest:
     from .tasks import notify_approvers_of_new_request, send_request_acknowledgement
 
+    _create_proposed_rows(access_request)
     access_request.submit()
     access_request.save()
     AccessRequestEvent.objects.create(
-        access_request=access_request, action=AccessRequestEvent.Action.SUBMITTED
+        access_request=access_request,
+        action=AccessRequestEvent.Action.SUBMITTED,
+        actor=access_request.applicant,
     )
     pk = access_request.pk
     transaction.on_commit(lambda: send_request_acknowledgement.delay(pk))
@@ -49,21 +101,41 @@ def _lock_for_decision(*, access_request_id: int, approver) -> AccessRequest:
     return access_request
 
 
-@transaction.atomic
-def access_request_approve(*, access_request_id: int, approver) -> AccessRequest:
-    access_request = _lock_for_decision(access_request_id=access_request_id, approver=approver)
-    user = access_request.applicant or user_create(
+def _account_for(access_request: AccessRequest):
+    """The applicant's account, made now for a first registration. One person, one account."""
+    user = access_request.applicant or account_for_ssn_digest(access_request.ssn_digest)
+    if user is not None:
+        return user, False
+    user = user_create(
         first_name=access_request.first_name,
         middle_name=access_request.middle_name,
         last_name=access_request.last_name,
         suffix=access_request.suffix,
         email=access_request.email,
         contact=access_request.contact_values(),
+        date_of_birth=access_request.date_of_birth,
+        ssn_last4=access_request.ssn_last4,
+        ssn_digest=access_request.ssn_digest,
     )
+    return user, True
+
+
+@transaction.atomic
+def access_request_approve(*, access_request_id: int, approver) -> AccessRequest:
+    from .tasks import send_role_granted
+
+    access_request = _lock_for_decision(access_request_id=access_request_id, approver=approver)
+    user, new_account = _account_for(access_request)
+    if access_request.role == Role.SECURITY_OFFICIAL:
+        organization_approve(organization=access_request.organization)
+    group = access_request.group
+    if group is not None and group.status == UserGroup.Status.PENDING:
+        group_approve(group=group)
     role_assign(
         user=user,
         role=access_request.role,
         organization=access_request.organization,
+        group=group,
         granted_by=approver,
     )
     access_request.applicant = user
@@ -72,7 +144,10 @@ def access_request_approve(*, access_request_id: int, approver) -> AccessRequest
     AccessRequestEvent.objects.create(
         access_request=access_request, action=AccessRequestEvent.Action.APPROVED, actor=approver
     )
-    transaction.on_commit(lambda: schedule_new_account_emails(user.pk))
+    if new_account:
+        transaction.on_commit(lambda: schedule_new_account_emails(user.pk))
+    else:
+        transaction.on_commit(lambda: send_role_granted.delay(access_request.pk))
     return access_request
 
 
@@ -83,6 +158,11 @@ def access_request_deny(
     from .tasks import send_request_denied
 
     access_request = _lock_for_decision(access_request_id=access_request_id, approver=approver)
+    if access_request.role == Role.SECURITY_OFFICIAL:
+        organization_reject(organization=access_request.organization)
+    group = access_request.group
+    if group is not None and group.status == UserGroup.Status.PENDING:
+        group_reject(group=group)
     access_request.deny(by=approver, reason=reason, note=note)
     access_request.save()
     AccessRequestEvent.objects.create(

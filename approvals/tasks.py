@@ -31,9 +31,20 @@ def notify_approvers_of_new_request(access_request_id: int) -> None:
 
 @shared_task
 def send_request_denied(access_request_id: int) -> None:
-    access_request = AccessRequest.objects.select_related("organization").get(pk=access_request_id)
+    access_request = AccessRequest.objects.get(pk=access_request_id)
     send_templated_email(
         event="request_denied", to=[access_request.email], context={"request": access_request}
+    )
+
+
+@shared_task
+def send_role_granted(access_request_id: int) -> None:
+    """An existing account holder's added role or association was approved: no new credentials."""
+    access_request = AccessRequest.objects.select_related("applicant").get(pk=access_request_id)
+    send_templated_email(
+        event="role_granted",
+        to=[access_request.applicant.email],
+        context={"request": access_request, "user": access_request.applicant},
     )
 
 

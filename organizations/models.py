@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Upper
+from django.db.models import Q
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 
 from accounts.geo import COUNTRIES, US_STATES_AND_TERRITORIES
@@ -34,9 +35,10 @@ class Organization(models.Model):
         PENDING = "pending", "Pending"
         APPROVED = "approved", "Approved"
         SUSPENDED = "suspended", "Suspended"
+        DENIED = "denied", "Not approved"
 
     legal_name = models.CharField("legal business name", max_length=200)
-    ein = models.CharField("EIN/TIN", max_length=9, unique=True, help_text="Nine digits.")
+    ein = models.CharField("EIN/TIN", max_length=9, help_text="Nine digits.")
     npi = models.CharField("NPI", max_length=10, blank=True)
     ccn_ptan = models.CharField("CCN/PTAN", max_length=20, blank=True)
     address_line1 = models.CharField("address line 1", max_length=200)
@@ -48,9 +50,16 @@ class Organization(models.Model):
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="organizations")
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
+    approved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["legal_name"]
+        constraints = [
+            # An organization is registered once. One that CMS did not approve frees its EIN.
+            models.UniqueConstraint(
+                fields=["ein"], condition=~Q(status="denied"), name="one_organization_per_ein"
+            )
+        ]
         indexes = [
             models.Index(fields=["status", "country", "state"], name="org_search_scope"),
             models.Index(Upper("legal_name"), name="org_legal_name_upper"),
@@ -64,8 +73,76 @@ class Organization(models.Model):
         return f"{self.city}, {self.state}"
 
 
+class UserGroup(models.Model):
+    """A group of end users in a provider organization, run by its User Group Administrators.
+
+    A provider group is formed inside the organization. A surrogate group is run by an outside
+    company (a billing company, a contractor) for that one provider organization: a company that
+    works for three organizations has three surrogate groups (SPEC 3).
+    """
+
+    class Kind(models.TextChoices):
+        PROVIDER = "provider", "Provider user group"
+        SURROGATE = "surrogate", "Surrogate user group"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        DENIED = "denied", "Not approved"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="user_groups"
+    )
+    kind = models.CharField(max_length=10, choices=Kind)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    # The outside company that runs a surrogate group; empty for a provider group.
+    company_name = models.CharField("company name", max_length=200, blank=True)
+    company_ein = models.CharField("company EIN/TIN", max_length=9, blank=True)
+    company_address_line1 = models.CharField("company address", max_length=200, blank=True)
+    company_city = models.CharField("company city", max_length=100, blank=True)
+    company_state = models.CharField(
+        "company state or territory", max_length=2, blank=True, choices=US_STATES_AND_TERRITORIES
+    )
+    company_zip_code = models.CharField("company ZIP code", max_length=10, blank=True)
+    company_phone = models.CharField("company phone", max_length=20, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    COMPANY_FIELDS = (
+        "company_name", "company_ein", "company_address_line1", "company_city",
+        "company_state", "company_zip_code", "company_phone",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["organization__legal_name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                "organization",
+                condition=~Q(status="denied"),
+                name="one_group_name_per_organization",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="provider") | ~Q(company_name=""),
+                name="surrogate_group_has_company",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organization})"
+
+    @property
+    def is_surrogate(self) -> bool:
+        return self.kind == self.Kind.SURROGATE
+
+    def company_values(self) -> dict:
+        return {name: getattr(self, name) for name in self.COMPANY_FIELDS}
+
+
 class RoleAssignment(models.Model):
-    """A role one person holds, in an organization where the role has one."""
+    """A role one person holds: in an organization, in a user group of it, or on its own."""
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -77,6 +154,13 @@ class RoleAssignment(models.Model):
     role = models.CharField(max_length=30, choices=Role)
     organization = models.ForeignKey(
         Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+    )
+    group = models.ForeignKey(
+        UserGroup,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -96,12 +180,14 @@ class RoleAssignment(models.Model):
         ordering = ["-granted_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role", "organization"],
-                condition=models.Q(status="active"),
-                name="one_active_role_per_org",
+                fields=["user", "role", "organization", "group"],
+                condition=Q(status="active"),
+                name="one_active_role_per_scope",
             )
         ]
 
     def __str__(self) -> str:
+        if self.group_id:
+            return f"{self.get_role_display()}, {self.group.name} at {self.group.organization}"
         where = f" at {self.organization}" if self.organization_id else ""
         return f"{self.get_role_display()}{where}"

@@ -1,21 +1,36 @@
-"""Reads on organizations and roles."""
+"""Reads on organizations, user groups and roles."""
 
 from django.db.models import QuerySet
 
-from .models import Organization, RoleAssignment
+from .models import Organization, RoleAssignment, UserGroup
+from .roles import Role
+
+
+def _search_scope(*, name: str, country: str, state: str, community=None) -> QuerySet:
+    matches = Organization.objects.filter(
+        country=country, state=state, legal_name__icontains=name.strip()
+    )
+    if community is not None:
+        matches = matches.filter(community=community)
+    return matches
 
 
 def organization_search(*, name: str, country: str, state: str, community=None) -> QuerySet:
     """SPEC 4.10: all or part of the business name plus country and state; approved only."""
-    matches = Organization.objects.filter(
-        status=Organization.Status.APPROVED,
-        country=country,
-        state=state,
-        legal_name__icontains=name.strip(),
+    return (
+        _search_scope(name=name, country=country, state=state, community=community)
+        .filter(status=Organization.Status.APPROVED)
+        .order_by("legal_name")
     )
-    if community is not None:
-        matches = matches.filter(community=community)
-    return matches.order_by("legal_name")
+
+
+def unselectable_match_count(*, name: str, country: str, state: str, community=None) -> int:
+    """How many organizations match the search but cannot be chosen (pending or suspended)."""
+    return (
+        _search_scope(name=name, country=country, state=state, community=community)
+        .filter(status__in=[Organization.Status.PENDING, Organization.Status.SUSPENDED])
+        .count()
+    )
 
 
 def organization_is_selectable(*, organization_id: int) -> bool:
@@ -24,9 +39,47 @@ def organization_is_selectable(*, organization_id: int) -> bool:
     ).exists()
 
 
+def organization_with_ein(*, ein: str) -> Organization | None:
+    """The organization registered under this EIN/TIN, unless CMS did not approve it."""
+    return Organization.objects.exclude(status=Organization.Status.DENIED).filter(ein=ein).first()
+
+
+def group_name_taken(*, organization: Organization, name: str) -> bool:
+    return (
+        UserGroup.objects.filter(organization=organization, name__iexact=name.strip())
+        .exclude(status=UserGroup.Status.DENIED)
+        .exists()
+    )
+
+
+def joinable_groups(*, organization: Organization) -> QuerySet:
+    """The approved user groups of an approved organization, provider groups first."""
+    return (
+        UserGroup.objects.filter(
+            organization=organization,
+            status=UserGroup.Status.APPROVED,
+            organization__status=Organization.Status.APPROVED,
+        )
+        .select_related("organization")
+        .order_by("kind", "name")
+    )
+
+
 def active_roles(*, user) -> QuerySet:
     return RoleAssignment.objects.filter(user=user, status=RoleAssignment.Status.ACTIVE)
 
 
-def user_holds_role(*, user, role: str, organization: Organization | None) -> bool:
-    return active_roles(user=user).filter(role=role, organization=organization).exists()
+def user_holds_role(*, user, role: str, organization=None, group=None) -> bool:
+    return (
+        active_roles(user=user).filter(role=role, organization=organization, group=group).exists()
+    )
+
+
+def surrogate_groups_administered(*, user) -> QuerySet:
+    """The surrogate user groups this user administers: one per provider organization served."""
+    return UserGroup.objects.filter(
+        kind=UserGroup.Kind.SURROGATE,
+        role_assignments__user=user,
+        role_assignments__role=Role.USER_GROUP_ADMINISTRATOR,
+        role_assignments__status=RoleAssignment.Status.ACTIVE,
+    ).select_related("organization")

@@ -9,10 +9,35 @@ SUBMITTED_SESSION_KEY = "registration_submitted_id"
 
 
 def draft_start(request, *, community) -> AccessRequest:
+    """A new user registration, once the Terms and Conditions are accepted."""
     draft_discard(request)
-    draft = AccessRequest.objects.create(community=community, terms_accepted_at=timezone.now())
-    draft.completed_steps = ["terms"]
-    draft.save(update_fields=["completed_steps"])
+    draft = AccessRequest.objects.create(
+        community=community, terms_accepted_at=timezone.now(), completed_steps=["terms"]
+    )
+    request.session[DRAFT_SESSION_KEY] = draft.pk
+    return draft
+
+
+def draft_start_for_user(request, *, community, kind: str, **fields) -> AccessRequest:
+    """A signed-in user's request for another role: who they are is taken from their account."""
+    user = request.user
+    draft_discard(request)
+    draft = AccessRequest.objects.create(
+        community=community,
+        kind=kind,
+        applicant=user,
+        first_name=user.first_name,
+        middle_name=user.middle_name,
+        last_name=user.last_name,
+        suffix=user.suffix,
+        date_of_birth=user.date_of_birth,
+        ssn_last4=user.ssn_last4,
+        ssn_digest=user.ssn_digest,
+        email=user.email,
+        terms_accepted_at=timezone.now(),
+        **user.contact_values(),
+        **fields,
+    )
     request.session[DRAFT_SESSION_KEY] = draft.pk
     return draft
 
@@ -23,7 +48,9 @@ def draft_for(request) -> AccessRequest | None:
     if draft_id is None:
         return None
     draft = (
-        AccessRequest.objects.select_related("community", "organization", "email_verification")
+        AccessRequest.objects.select_related(
+            "community", "organization", "group", "email_verification"
+        )
         .filter(pk=draft_id, status=AccessRequest.Status.DRAFT)
         .first()
     )

@@ -6,7 +6,7 @@ from django.core.validators import MaxLengthValidator
 from accounts.fields import DateOfBirthField, SSNField, USPhoneField, ZIPCodeField
 from accounts.geo import COUNTRIES, US_STATES_AND_TERRITORIES
 from accounts.ssa import SSAUnavailable, ssa_identity_matches
-from organizations.roles import REGISTRABLE_ROLES, ROLE_DESCRIPTIONS, Role
+from organizations.roles import ROLE_DESCRIPTIONS, Role
 
 from ..models import AccessRequest
 
@@ -31,14 +31,11 @@ class AcceptTermsForm(forms.Form):
 
 
 class RoleRadioSelect(forms.RadioSelect):
-    """Radio buttons where the roles not yet open are shown disabled, each with a description."""
+    """Radio buttons, each with the role's description."""
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         option["attrs"]["data-description"] = ROLE_DESCRIPTIONS.get(value, "")
-        if value not in REGISTRABLE_ROLES:
-            option["attrs"]["disabled"] = True
-            option["attrs"]["data-description"] += " (Registration for this role opens soon.)"
         return option
 
 
@@ -49,18 +46,17 @@ class RoleForm(forms.Form):
         error_messages={"required": "Select a role.", "invalid_choice": "Select a role."},
     )
 
-    def __init__(self, *args, community, **kwargs):
+    def __init__(self, *args, community, held_roles=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.held_roles = held_roles
         self.fields["role"].choices = [
             (value, label) for value, label in Role.choices if community.offers(value)
         ]
 
     def clean_role(self):
         role = self.cleaned_data["role"]
-        if role not in REGISTRABLE_ROLES:
-            raise forms.ValidationError(
-                "Registration for this role is not open yet. Select another role."
-            )
+        if role == Role.INDIVIDUAL_PRACTITIONER and role in self.held_roles:
+            raise forms.ValidationError("You already hold the Individual Practitioner role.")
         return role
 
 

@@ -1,19 +1,16 @@
-"""New User Registration (SPEC 4): one view per wizard step, all enforced on the server.
+"""New User Registration (SPEC 4): the steps every path shares, the review and the outcome.
 
-Every step loads the visitor's draft from the database, refuses to open before the steps it
-needs are done, saves what was entered, and sends the visitor to the first step still to do
-(which, when editing from the review page, is the review page again).
+The role-specific steps are in ``role_views.py``, the engine in ``engine.py``.
 """
 
 from django import forms as django_forms
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
+from accounts.identity import account_for_ssn_digest, ssn_digest
+from accounts.tasks import send_duplicate_registration_notice
 from accounts.verification import (
     CheckResult,
     attempts_left,
@@ -23,10 +20,11 @@ from accounts.verification import (
 )
 from organizations.models import Community, Organization
 from organizations.roles import ROLE_DESCRIPTIONS, Role
-from organizations.selectors import organization_search
+from organizations.selectors import active_roles
 
 from ..models import AccessRequest
-from ..services import access_request_submit, ssn_digest
+from ..routing import approver_description
+from ..services import SubmissionError, access_request_submit
 from ..summaries import request_sections, user_information
 from . import forms
 from . import steps as wizard
@@ -38,13 +36,13 @@ from .drafts import (
     draft_start,
     draft_touch,
 )
+from .engine import StepView, step_url, wizard_title
 from .steps import Step
 
-SEARCH_RESULT_LIMIT = 50
-
-
-def step_url(step: Step) -> str:
-    return reverse(f"registration:{step.value}")
+HELP_DESK_FOR_USER_ID = (
+    "If you have forgotten your User ID, contact the help desk: it can tell you after checking "
+    "who you are."
+)
 
 
 class CommunityChoiceView(TemplateView):
@@ -85,59 +83,6 @@ class TermsView(FormView):
         )
 
 
-class StepView(FormView):
-    """The engine: every step after the terms is a subclass naming its ``step``."""
-
-    step: Step
-
-    def dispatch(self, request, *args, **kwargs):
-        had_draft = DRAFT_SESSION_KEY in request.session
-        self.draft = draft_for(request)
-        if self.draft is None:
-            if request.session.get(SUBMITTED_SESSION_KEY):
-                return redirect("registration:acknowledgement")
-            if had_draft:
-                minutes = int(settings.REGISTRATION_DRAFT_TTL.total_seconds() // 60)
-                messages.warning(
-                    request,
-                    f"Your registration expired after {minutes} minutes without activity, "
-                    "and what you entered was deleted. Please start again.",
-                )
-            return redirect("registration:start")
-        completed = self.draft.completed_steps
-        if not wizard.is_reachable(self.step, role=self.draft.role, completed=completed):
-            return redirect(self.next_url())
-        return super().dispatch(request, *args, **kwargs)
-
-    def next_url(self) -> str:
-        return step_url(
-            wizard.first_incomplete(role=self.draft.role, completed=self.draft.completed_steps)
-        )
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            draft=self.draft,
-            wizard=wizard.progress(
-                self.step, role=self.draft.role, completed=self.draft.completed_steps
-            ),
-            editing=self.draft_is_complete(),
-            **kwargs,
-        )
-
-    def draft_is_complete(self) -> bool:
-        steps = wizard.sequence(self.draft.role)
-        return all(step in self.draft.completed_steps for step in steps if step != Step.REVIEW)
-
-    def save(self, form) -> list[str]:
-        """Apply the form to the draft; return the names of the draft fields changed."""
-        return []
-
-    def form_valid(self, form):
-        changed = self.save(form)
-        draft_touch(self.draft, completed=self.step, fields=changed)
-        return redirect(self.next_url())
-
-
 class RoleView(StepView):
     """Guide step 7: choose the role."""
 
@@ -146,7 +91,10 @@ class RoleView(StepView):
     form_class = forms.RoleForm
 
     def get_form_kwargs(self):
-        return {"community": self.draft.community, **super().get_form_kwargs()}
+        held = set()
+        if self.draft.applicant_id:
+            held = set(active_roles(user=self.draft.applicant).values_list("role", flat=True))
+        return {"community": self.draft.community, "held_roles": held, **super().get_form_kwargs()}
 
     def get_initial(self):
         return {"role": self.draft.role}
@@ -154,11 +102,26 @@ class RoleView(StepView):
     def save(self, form):
         role = form.cleaned_data["role"]
         if role != self.draft.role:
-            # Another role means other steps: everything after this one starts again.
-            self.draft.completed_steps = [Step.TERMS.value]
+            # Another role means other steps: everything after this one starts again, except
+            # what proves who the person is.
+            keep = {Step.TERMS, Step.USER_INFO, Step.VERIFY_EMAIL, Step.CONTACT}
+            if self.draft.is_registration:
+                keep = {Step.TERMS}
+            self.draft.completed_steps = [s for s in self.draft.completed_steps if s in keep]
             self.draft.role = role
             self.draft.role_terms_accepted_at = None
-        return ["role", "role_terms_accepted_at"]
+            self.draft.organization = None
+            self.draft.group = None
+            self.draft.group_action = ""
+            self.draft.details = {}
+        return [
+            "role",
+            "role_terms_accepted_at",
+            "organization",
+            "group",
+            "group_action",
+            "details",
+        ]
 
 
 class RoleTermsView(StepView):
@@ -196,13 +159,42 @@ class UserInformationView(StepView):
             "email_confirmation": draft.email,
         }  # fmt: skip
 
+    def form_valid(self, form):
+        digest = ssn_digest(form.cleaned_data["ssn"])
+        existing = account_for_ssn_digest(digest)
+        if existing is not None:
+            # Only someone who passed the SSA check as this person gets here: tell the holder.
+            send_duplicate_registration_notice.delay(existing.pk)
+            form.add_error(
+                None,
+                "You already have an IACS account: each person has one account and one User ID. "
+                "Sign in with your User ID and request the role you need from My Profile. "
+                + HELP_DESK_FOR_USER_ID,
+            )
+            return self.form_invalid(form)
+        pending = AccessRequest.objects.filter(
+            kind=AccessRequest.Kind.REGISTRATION,
+            status=AccessRequest.Status.SUBMITTED,
+            ssn_digest=digest,
+        ).exists()
+        if pending:
+            form.add_error(
+                None,
+                "A registration for you is already waiting for approval. You will receive an "
+                "email when it is decided; the email you received when you submitted it has its "
+                "tracking number. Each person registers once.",
+            )
+            return self.form_invalid(form)
+        self.digest = digest
+        return super().form_valid(form)
+
     def save(self, form):
         data = form.cleaned_data
         draft = self.draft
         for name in ("first_name", "middle_name", "last_name", "suffix", "date_of_birth", "email"):
             setattr(draft, name, data[name])
         draft.ssn_last4 = data["ssn"][-4:]
-        draft.ssn_digest = ssn_digest(data["ssn"])
+        draft.ssn_digest = self.digest
         draft.ssa_verified_at = timezone.now()
         draft.email_verification = email_verification_start(email=data["email"])
         draft.completed_steps = [s for s in draft.completed_steps if s != Step.VERIFY_EMAIL]
@@ -266,63 +258,6 @@ class ContactView(StepView):
         return list(forms.ContactForm.Meta.fields)
 
 
-class OrganizationView(StepView):
-    """Guide steps 14-15: search approved organizations, then pick one from the results."""
-
-    step = Step.ORGANIZATION
-    template_name = "register/organization.html"
-    form_class = forms.OrganizationChoiceForm
-
-    @cached_property
-    def search(self) -> forms.OrganizationSearchForm:
-        source = self.request.POST if self.request.method == "POST" else self.request.GET
-        if "name" in source:
-            return forms.OrganizationSearchForm(source)
-        chosen = self.draft.organization
-        if chosen:
-            return forms.OrganizationSearchForm(
-                initial={
-                    "name": chosen.legal_name,
-                    "country": chosen.country,
-                    "state": chosen.state,
-                }
-            )
-        return forms.OrganizationSearchForm(initial={"state": self.draft.state})
-
-    @cached_property
-    def matches(self):
-        """All approved organizations matching the search, or None before a valid search."""
-        if not self.search.is_bound or not self.search.is_valid():
-            return None
-        data = self.search.cleaned_data
-        return organization_search(
-            name=data["name"],
-            country=data["country"],
-            state=data["state"],
-            community=self.draft.community,
-        )
-
-    def get_form_kwargs(self):
-        shown = Organization.objects.none()
-        if self.matches is not None:
-            first_ids = list(self.matches.values_list("pk", flat=True)[:SEARCH_RESULT_LIMIT])
-            shown = self.matches.filter(pk__in=first_ids)
-        kwargs = {**super().get_form_kwargs(), "results": shown}
-        if self.request.method == "GET" and self.draft.organization_id:
-            kwargs["initial"] = {"organization": self.draft.organization_id}
-        return kwargs
-
-    def get_context_data(self, **kwargs):
-        total = self.matches.count() if self.matches is not None else None
-        return super().get_context_data(
-            search_form=self.search, result_count=total, result_limit=SEARCH_RESULT_LIMIT, **kwargs
-        )
-
-    def save(self, form):
-        self.draft.organization = form.cleaned_data["organization"]
-        return ["organization"]
-
-
 class JustificationView(StepView):
     """Guide step 16: Justification for Action."""
 
@@ -344,26 +279,39 @@ class ReviewView(StepView):
     step = Step.REVIEW
     template_name = "register/review.html"
 
+    form_class = django_forms.Form
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             sections=request_sections(self.draft, editable=True), **kwargs
         )
 
-    form_class = django_forms.Form
+    def send_back(self, step: Step, message: str):
+        messages.error(self.request, message)
+        self.draft.completed_steps = [s for s in self.draft.completed_steps if s != step]
+        draft_touch(self.draft)
+        return redirect(step_url(step))
 
     def form_valid(self, form):
         draft = self.draft
-        if (
-            draft.organization is not None
-            and draft.organization.status != Organization.Status.APPROVED
-        ):
-            messages.error(
-                self.request, "The organization you chose can no longer be selected. Choose again."
+        organization = draft.organization
+        if organization is not None and organization.status != Organization.Status.APPROVED:
+            return self.send_back(
+                Step.ORGANIZATION,
+                "The organization you chose can no longer be selected. Choose again.",
             )
-            draft.completed_steps = [s for s in draft.completed_steps if s != Step.ORGANIZATION]
-            draft_touch(draft)
-            return redirect(step_url(Step.ORGANIZATION))
-        access_request_submit(access_request=draft)
+        if draft.is_registration and account_for_ssn_digest(draft.ssn_digest):
+            messages.error(
+                self.request,
+                "An IACS account was created for you while you were registering. Sign in and "
+                "request the role from My Profile. " + HELP_DESK_FOR_USER_ID,
+            )
+            draft_discard(self.request)
+            return redirect("accounts:login")
+        try:
+            access_request_submit(access_request=draft)
+        except SubmissionError as error:
+            return self.send_back(Step(error.step), str(error))
         self.request.session.pop(DRAFT_SESSION_KEY, None)
         self.request.session[SUBMITTED_SESSION_KEY] = draft.pk
         return redirect("registration:acknowledgement")
@@ -375,13 +323,22 @@ class CancelView(TemplateView):
     template_name = "register/cancel.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if draft_for(request) is None:
+        self.draft = draft_for(request)
+        if self.draft is None:
             return redirect("registration:start")
         return super().dispatch(request, *args, **kwargs)
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            draft=self.draft, wizard_title=wizard_title(self.draft), **kwargs
+        )
+
     def post(self, request, *args, **kwargs):
+        registering = self.draft.is_registration
         draft_discard(request)
-        messages.info(request, "Your registration was cancelled and what you entered was deleted.")
+        messages.info(request, "Your request was cancelled and what you entered was deleted.")
+        if not registering:
+            return redirect("accounts:my_profile")
         return redirect("accounts:account_management")
 
 
@@ -393,7 +350,7 @@ class AcknowledgementView(TemplateView):
     def dispatch(self, request, *args, **kwargs):
         submitted_id = request.session.get(SUBMITTED_SESSION_KEY)
         self.access_request = (
-            AccessRequest.objects.select_related("organization")
+            AccessRequest.objects.select_related("organization", "group")
             .filter(pk=submitted_id)
             .exclude(status=AccessRequest.Status.DRAFT)
             .first()
@@ -405,8 +362,15 @@ class AcknowledgementView(TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(access_request=self.access_request, **kwargs)
+        return super().get_context_data(
+            access_request=self.access_request,
+            approver_description=approver_description(access_request=self.access_request),
+            wizard_title=wizard_title(self.access_request),
+            **kwargs,
+        )
 
     def post(self, request, *args, **kwargs):
         request.session.pop(SUBMITTED_SESSION_KEY, None)
+        if not self.access_request.is_registration:
+            return redirect("accounts:my_profile")
         return redirect("accounts:account_management")

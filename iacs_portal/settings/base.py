@@ -13,6 +13,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 
 SECRET_KEY = env("SECRET_KEY", default="insecure-local-only-key-change-me-in-production")
+# Key of the SSN digest that recognises one person registering twice (accounts.identity). It is
+# separate from SECRET_KEY so that rotating that key does not forget who already has an account.
+SSN_DIGEST_KEY = env("SSN_DIGEST_KEY", default=SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
@@ -191,3 +194,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Panels of My Profile contributed by apps that build on accounts: dotted paths of callables
+# taking the request and returning a Panel (accounts.panels).
+MY_PROFILE_PANELS = ["approvals.profile.roles_and_requests_panel"]

@@ -4,6 +4,7 @@ from .base import *  # noqa: F403
 from .base import env
 
 SECRET_KEY = env("SECRET_KEY")
+SSN_DIGEST_KEY = env("SSN_DIGEST_KEY")
 DEBUG = False
 OUTBOX_PAGE_ENABLED = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -63,13 +63,16 @@ def test_steps_cannot_be_skipped_by_url(client, step):
     assert response.url == reverse("registration:user-information")
 
 
-def test_roles_not_yet_open_are_refused_on_the_server(client):
+def test_every_role_is_offered_and_an_unknown_one_refused(client):
     enter_portal(client)
     client.post(reverse("registration:terms", args=["provider-supplier"]), {"accept": "on"})
-    response = client.post(reverse("registration:role"), {"role": "so"})
+    page = client.get(reverse("registration:role")).content.decode()
+    for role in ("so", "bso", "uga", "end_user", "individual_practitioner"):
+        assert f'value="{role}"' in page
+    assert "disabled" not in page
+    response = client.post(reverse("registration:role"), {"role": "help_desk"})
     assert response.status_code == 200
-    assert "not open yet" in response.content.decode()
-    assert 'value="so"' in response.content.decode() and "disabled" in response.content.decode()
+    assert "Select a role." in response.content.decode()
 
 
 def test_ssa_mismatch_is_refused_without_naming_the_field(client):
@@ -205,7 +208,7 @@ def test_abandoned_draft_expires(client, settings):
         timezone_now() + settings.REGISTRATION_DRAFT_TTL + timedelta(seconds=1)
     ):
         response = client.get(reverse("registration:user-information"), follow=True)
-    assert "Your registration expired" in response.content.decode()
+    assert "Your request expired" in response.content.decode()
     assert not AccessRequest.objects.exists()
 
 

@@ -1,0 +1,23 @@
+"""Recognising one person: name, date of birth and a keyed digest of the SSN (SPEC 1).
+
+The SSN is never stored. HMAC-SHA256 under SSN_DIGEST_KEY turns it into a value that matches
+only the same SSN, and that cannot be reversed by trying all billion SSNs without the key.
+"""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+
+from .models import User
+
+
+def ssn_digest(ssn: str) -> str:
+    return hmac.new(settings.SSN_DIGEST_KEY.encode(), ssn.encode(), hashlib.sha256).hexdigest()
+
+
+def account_for_ssn_digest(digest: str) -> User | None:
+    """The account of the person with this SSN digest, if they have one."""
+    if not digest:
+        return None
+    return User.objects.filter(ssn_digest=digest).first()
