@@ -10,7 +10,20 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["username", "first_name", "last_name", "email"]
     fieldsets = [
         (None, {"fields": ["username"]}),
-        ("Person", {"fields": ["first_name", "middle_name", "last_name", "suffix", "email"]}),
+        (
+            "Person",
+            {
+                "fields": [
+                    "first_name",
+                    "middle_name",
+                    "last_name",
+                    "suffix",
+                    "email",
+                    "date_of_birth",
+                    "masked_ssn",
+                ]
+            },
+        ),  # fmt: skip
         ("Professional contact", {"fields": list(User.CONTACT_FIELDS)}),
         (
             "Status",
@@ -27,11 +40,16 @@ class UserAdmin(DjangoUserAdmin):
         ("Staff", {"fields": ["is_staff", "is_superuser", "groups", "user_permissions"]}),
     ]
     readonly_fields = [
+        "masked_ssn",
         "must_change_password",
         "temporary_password_expires_at",
         "last_login",
         "date_joined",
     ]
+
+    @admin.display(description="SSN")
+    def masked_ssn(self, user):
+        return f"***-**-{user.ssn_last4}" if user.ssn_last4 else "-"
 
 
 @admin.register(AuthenticationQuestion)

@@ -22,6 +22,8 @@ class AccessRequestAdmin(admin.ModelAdmin):
         "applicant_name",
         "role",
         "organization",
+        "group",
+        "kind",
         "status",
         "submitted_at",
     ]

@@ -29,8 +29,8 @@ class NewOrganizationForm(_DetailsForm):
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     ein = EINField(label="EIN/TIN", help_text="9 digits, for example 12-3456789.")
-    npi = NPIField(label="NPI (optional)", required=False, help_text="10 digits.")
-    ccn_ptan = CCNPTANField(label="CCN or PTAN (optional)", required=False)
+    npi = NPIField(label="NPI", required=False, help_text="10 digits.")
+    ccn_ptan = CCNPTANField(label="CCN or PTAN", required=False)
     address_line1 = forms.CharField(
         label="Address line 1",
         max_length=200,
@@ -110,7 +110,7 @@ class SurrogateGroupForm(ProviderGroupForm):
         max_length=200,
         help_text="The billing company or contractor working for the organization.",
     )
-    company_ein = EINField(label="Company EIN/TIN (optional)", required=False)
+    company_ein = EINField(label="Company EIN/TIN", required=False)
     company_address_line1 = forms.CharField(label="Company address", max_length=200)
     company_city = forms.CharField(label="Company city", max_length=100)
     company_state = forms.ChoiceField(label="Company state or territory", choices=STATE_CHOICES)
@@ -147,7 +147,7 @@ class PracticeForm(_DetailsForm):
     npi = NPIField(
         label="NPI", help_text="Your individual National Provider Identifier, 10 digits."
     )
-    tin = EINField(label="TIN (optional)", required=False, help_text="9 digits.")
+    tin = EINField(label="TIN", required=False, help_text="9 digits.")
     address_line1 = forms.CharField(
         label="Practice address line 1",
         max_length=200,

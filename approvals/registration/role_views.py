@@ -196,7 +196,12 @@ class UserGroupView(StepView):
             )
             if earlier is not None:
                 return {"name": earlier.name, **earlier.company_values()}
-        return {"company_name": self.draft.company_name}
+        draft = self.draft  # the applicant's company, from the contact step
+        return {
+            "company_name": draft.company_name, "company_address_line1": draft.address_line1,
+            "company_city": draft.city, "company_state": draft.state,
+            "company_zip_code": draft.zip_code, "company_phone": draft.work_phone,
+        }  # fmt: skip
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
