@@ -41,7 +41,7 @@ class DecisionView(LoginRequiredMixin, FormView):
         if self.access_request is None or not routing.can_decide(
             user=request.user, access_request=self.access_request
         ):
-            if self.access_request is not None and self.access_request.decided_by_id:
+            if self.access_request is not None and self._was_for(request.user):
                 messages.info(
                     request,
                     f"Request {self.access_request.tracking_number} has already been decided.",
@@ -49,6 +49,14 @@ class DecisionView(LoginRequiredMixin, FormView):
                 return redirect("approvals:queue")
             raise Http404("No such request in your queue.")
         return super().dispatch(request, *args, **kwargs)
+
+    def _was_for(self, user) -> bool:
+        """A decided request this user could have decided: say so; to anyone else it is 404."""
+        access_request = self.access_request
+        return bool(access_request.decided_by_id) and (
+            access_request.decided_by_id == user.pk
+            or routing.approvers(access_request=access_request).filter(pk=user.pk).exists()
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -65,11 +73,16 @@ class DecisionView(LoginRequiredMixin, FormView):
                 access_request_approve(
                     access_request_id=self.access_request.pk, approver=self.request.user
                 )
+                # Only a new registration makes an account; anyone else keeps their credentials.
+                outcome = (
+                    "will receive their User ID and a temporary password by email"
+                    if self.access_request.is_registration
+                    else "will be told by email that the role was added to their account"
+                )
                 messages.success(
                     self.request,
                     f"Request {self.access_request.tracking_number} was approved. "
-                    f"{self.access_request.applicant_name} will receive their User ID and a "
-                    "temporary password by email.",
+                    f"{self.access_request.applicant_name} {outcome}.",
                 )
             else:
                 access_request_deny(

@@ -70,6 +70,8 @@ def active_roles(*, user) -> QuerySet:
 
 
 def user_holds_role(*, user, role: str, organization=None, group=None) -> bool:
+    if group is not None:
+        organization = group.organization  # as role_assign records a role held in a group
     return (
         active_roles(user=user).filter(role=role, organization=organization, group=group).exists()
     )

@@ -2,7 +2,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import User
-from organizations.models import Community, Organization, RoleAssignment
+from organizations.models import Community, Organization, RoleAssignment, UserGroup
 from organizations.roles import Role
 
 DEMO_PERSON = {  # a row of accounts/data/ssa_demo.csv
@@ -42,6 +42,30 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     status = Organization.Status.APPROVED
 
 
+class UserGroupFactory(factory.django.DjangoModelFactory):
+    """An approved provider user group; ``surrogate=True`` for one run by an outside company."""
+
+    class Meta:
+        model = UserGroup
+
+    class Params:
+        surrogate = factory.Trait(
+            kind=UserGroup.Kind.SURROGATE,
+            company_name=factory.Sequence(lambda n: f"Outside Billing {n}"),
+            company_address_line1="9 Pier Road",
+            company_city="Towson",
+            company_state="MD",
+            company_zip_code="21204",
+            company_phone="410-555-0199",
+        )
+
+    organization = factory.SubFactory(OrganizationFactory)
+    kind = UserGroup.Kind.PROVIDER
+    name = factory.Sequence(lambda n: f"Group {n}")
+    description = "Test group"
+    status = UserGroup.Status.APPROVED
+
+
 class RoleAssignmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = RoleAssignment
@@ -52,16 +76,83 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
     granted_at = factory.LazyFunction(timezone.now)
 
 
-def security_official(organization=None) -> User:
-    """A signed-up SO with password set and questions answered: ready to approve."""
+def set_up(user: User) -> User:
+    """Answer two authentication questions, so first-login setup lets the user through."""
     from accounts.models import AuthenticationQuestion
     from accounts.services import user_set_authentication_answers
 
-    assignment = RoleAssignmentFactory(
-        organization=organization or OrganizationFactory(), role=Role.SECURITY_OFFICIAL
-    )
-    user = assignment.user
     user_set_authentication_answers(
         user=user, answers=dict.fromkeys(AuthenticationQuestion.objects.all()[:2], "answer")
     )
     return user
+
+
+def role_holder(role: str, *, organization=None, group=None, user=None) -> User:
+    """A signed-up person holding ``role`` in the organization or group: ready to sign in."""
+    if group is not None:
+        organization = group.organization
+    assignment = RoleAssignmentFactory(
+        user=user or UserFactory(), role=role, organization=organization, group=group
+    )
+    return set_up(assignment.user)
+
+
+def security_official(organization=None) -> User:
+    """A signed-up SO with password set and questions answered: ready to approve."""
+    return role_holder(Role.SECURITY_OFFICIAL, organization=organization or OrganizationFactory())
+
+
+def backup_security_official(organization) -> User:
+    return role_holder(Role.BACKUP_SECURITY_OFFICIAL, organization=organization)
+
+
+def group_administrator(group) -> User:
+    return role_holder(Role.USER_GROUP_ADMINISTRATOR, group=group)
+
+
+def staff_approver(*, permission: bool = True, **fields) -> User:
+    """A CMS approver at the help desk: staff, with the permission to decide SO and IP requests."""
+    from django.contrib.auth.models import Permission
+
+    user = set_up(UserFactory(**{"is_staff": True, **fields}))
+    if permission:
+        user.user_permissions.add(Permission.objects.get(codename="decide_staff_requests"))
+    return user
+
+
+def account_holder(person, **fields) -> User:
+    """The signed-up account of an SSA stub person (``tests.registration.Person``)."""
+    from accounts.identity import ssn_digest
+
+    digits = person.ssn.replace("-", "")
+    fields = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "ssn_last4": digits[-4:],
+        "ssn_digest": ssn_digest(digits),
+        **fields,
+    }
+    return set_up(UserFactory(**fields))
+
+
+def submitted_request(role: str, *, organization=None, group=None, **fields):
+    """A request as the wizard submits it, without the wizard: for routing and queue tests."""
+    from approvals.models import AccessRequest
+
+    if group is not None:
+        organization = organization or group.organization
+    access_request = AccessRequest.objects.create(
+        community=community(),
+        role=role,
+        organization=organization,
+        group=group,
+        first_name="Pat",
+        last_name="Applicant",
+        email="pat.applicant@example.org",
+        justification="Needed for my duties.",
+        **fields,
+    )
+    access_request.submit()
+    access_request.save()
+    return access_request

@@ -26,6 +26,28 @@ SEARCH_RESULT_LIMIT = 50
 GroupAction = AccessRequest.GroupAction
 
 
+def surrogate_refusal(*, applicant, organization) -> str | None:
+    """Why this person cannot ask for a surrogate group for this organization, if they cannot.
+
+    One surrogate group per provider organization served (SPEC 3): not a second one beside the
+    group they run there, nor beside the one they already asked for.
+    """
+    if surrogate_groups_administered(user=applicant).filter(organization=organization).exists():
+        return f"You already run a surrogate user group for {organization.legal_name}."
+    asked = AccessRequest.objects.filter(
+        applicant=applicant,
+        organization=organization,
+        status=AccessRequest.Status.SUBMITTED,
+        group_action=GroupAction.CREATE_SURROGATE,
+    )
+    if asked.exists():
+        return (
+            f"You already asked to run a surrogate user group for {organization.legal_name}; "
+            "that request is waiting for approval."
+        )
+    return None
+
+
 class NewOrganizationView(StepView):
     """Security Official: the organization's details, refused if its EIN/TIN is registered."""
 
@@ -108,12 +130,9 @@ class OrganizationView(StepView):
         applicant = self.draft.applicant
         if applicant is not None:
             if self.draft.kind == AccessRequest.Kind.ASSOCIATION:
-                served = surrogate_groups_administered(user=applicant)
-                if served.filter(organization=organization).exists():
-                    form.add_error(
-                        "organization",
-                        f"You already run a surrogate user group for {organization.legal_name}.",
-                    )
+                refusal = surrogate_refusal(applicant=applicant, organization=organization)
+                if refusal:
+                    form.add_error("organization", refusal)
                     return self.form_invalid(form)
             elif self.draft.role in ORGANIZATION_ROLES and user_holds_role(
                 user=applicant, role=self.draft.role, organization=organization
@@ -146,6 +165,15 @@ class GroupActionView(StepView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(organization=self.draft.organization, **kwargs)
+
+    def form_valid(self, form):
+        applicant = self.draft.applicant
+        if applicant is not None and form.cleaned_data["action"] == GroupAction.CREATE_SURROGATE:
+            refusal = surrogate_refusal(applicant=applicant, organization=self.draft.organization)
+            if refusal:
+                form.add_error("action", refusal)
+                return self.form_invalid(form)
+        return super().form_valid(form)
 
     def save(self, form):
         changed = ["group_action"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import additional, role_views, views
+from . import additional, role_views, submission, views
 
 app_name = "registration"
 
@@ -17,9 +17,9 @@ urlpatterns = [
     path("user-group/", role_views.UserGroupView.as_view(), name="user-group"),
     path("practice/", role_views.PracticeView.as_view(), name="practice"),
     path("justification/", views.JustificationView.as_view(), name="justification"),
-    path("review/", views.ReviewView.as_view(), name="review"),
-    path("cancel/", views.CancelView.as_view(), name="cancel"),
-    path("acknowledgement/", views.AcknowledgementView.as_view(), name="acknowledgement"),
+    path("review/", submission.ReviewView.as_view(), name="review"),
+    path("cancel/", submission.CancelView.as_view(), name="cancel"),
+    path("acknowledgement/", submission.AcknowledgementView.as_view(), name="acknowledgement"),
     path("community/<slug:community>/", views.TermsView.as_view(), name="terms"),
     path("add-role/", additional.AddRoleView.as_view(), name="add-role"),
     path("associate/", additional.AssociationView.as_view(), name="associate"),

@@ -1,9 +1,9 @@
-"""New User Registration (SPEC 4): the steps every path shares, the review and the outcome.
+"""New User Registration (SPEC 4): the steps every path shares.
 
-The role-specific steps are in ``role_views.py``, the engine in ``engine.py``.
+The role-specific steps are in ``role_views.py``, review, cancel and acknowledgement in
+``submission.py``, the engine in ``engine.py``.
 """
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -18,25 +18,19 @@ from accounts.verification import (
     email_verification_resend,
     email_verification_start,
 )
-from organizations.models import Community, Organization
+from organizations.models import Community
 from organizations.roles import ROLE_DESCRIPTIONS, Role
 from organizations.selectors import active_roles
 
 from ..models import AccessRequest
-from ..routing import approver_description
-from ..services import SubmissionError, access_request_submit
-from ..summaries import request_sections, user_information
+from ..summaries import user_information
 from . import forms
 from . import steps as wizard
 from .drafts import (
-    DRAFT_SESSION_KEY,
-    SUBMITTED_SESSION_KEY,
-    draft_discard,
     draft_for,
     draft_start,
-    draft_touch,
 )
-from .engine import StepView, step_url, wizard_title
+from .engine import StepView, step_url
 from .steps import Step
 
 HELP_DESK_FOR_USER_ID = (
@@ -271,106 +265,3 @@ class JustificationView(StepView):
     def save(self, form):
         form.save(commit=False)
         return ["justification"]
-
-
-class ReviewView(StepView):
-    """Guide step 17: Review Registration Details, with Submit, Edit and Cancel."""
-
-    step = Step.REVIEW
-    template_name = "register/review.html"
-
-    form_class = django_forms.Form
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            sections=request_sections(self.draft, editable=True), **kwargs
-        )
-
-    def send_back(self, step: Step, message: str):
-        messages.error(self.request, message)
-        self.draft.completed_steps = [s for s in self.draft.completed_steps if s != step]
-        draft_touch(self.draft)
-        return redirect(step_url(step))
-
-    def form_valid(self, form):
-        draft = self.draft
-        organization = draft.organization
-        if organization is not None and organization.status != Organization.Status.APPROVED:
-            return self.send_back(
-                Step.ORGANIZATION,
-                "The organization you chose can no longer be selected. Choose again.",
-            )
-        if draft.is_registration and account_for_ssn_digest(draft.ssn_digest):
-            messages.error(
-                self.request,
-                "An IACS account was created for you while you were registering. Sign in and "
-                "request the role from My Profile. " + HELP_DESK_FOR_USER_ID,
-            )
-            draft_discard(self.request)
-            return redirect("accounts:login")
-        try:
-            access_request_submit(access_request=draft)
-        except SubmissionError as error:
-            return self.send_back(Step(error.step), str(error))
-        self.request.session.pop(DRAFT_SESSION_KEY, None)
-        self.request.session[SUBMITTED_SESSION_KEY] = draft.pk
-        return redirect("registration:acknowledgement")
-
-
-class CancelView(TemplateView):
-    """Cancel asks first; confirming deletes the draft and everything entered."""
-
-    template_name = "register/cancel.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.draft = draft_for(request)
-        if self.draft is None:
-            return redirect("registration:start")
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            draft=self.draft, wizard_title=wizard_title(self.draft), **kwargs
-        )
-
-    def post(self, request, *args, **kwargs):
-        registering = self.draft.is_registration
-        draft_discard(request)
-        messages.info(request, "Your request was cancelled and what you entered was deleted.")
-        if not registering:
-            return redirect("accounts:my_profile")
-        return redirect("accounts:account_management")
-
-
-class AcknowledgementView(TemplateView):
-    """Guide step 18: the tracking number, Print and OK."""
-
-    template_name = "register/acknowledgement.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        submitted_id = request.session.get(SUBMITTED_SESSION_KEY)
-        self.access_request = (
-            AccessRequest.objects.select_related("organization", "group")
-            .filter(pk=submitted_id)
-            .exclude(status=AccessRequest.Status.DRAFT)
-            .first()
-            if submitted_id
-            else None
-        )
-        if self.access_request is None:
-            return redirect("registration:start")
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            access_request=self.access_request,
-            approver_description=approver_description(access_request=self.access_request),
-            wizard_title=wizard_title(self.access_request),
-            **kwargs,
-        )
-
-    def post(self, request, *args, **kwargs):
-        request.session.pop(SUBMITTED_SESSION_KEY, None)
-        if not self.access_request.is_registration:
-            return redirect("accounts:my_profile")
-        return redirect("accounts:account_management")

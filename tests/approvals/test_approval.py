@@ -125,6 +125,19 @@ def test_a_decided_request_cannot_be_decided_again(client, submitted, organizati
     assert AccessRequest.objects.get().status == AccessRequest.Status.APPROVED
 
 
+def test_a_decided_request_is_not_found_for_anyone_who_could_not_decide_it(
+    client, submitted, organization
+):
+    approver = security_official(organization)
+    stranger = security_official(OrganizationFactory())
+    sign_in(client, approver)
+    url = reverse("approvals:detail", args=[submitted.tracking_number])
+    client.post(url, {"decision": "approve"})
+    client.post(reverse("accounts:logout"))
+    sign_in(client, stranger)
+    assert client.get(url).status_code == 404
+
+
 def test_nobody_decides_a_request_made_under_their_own_identity(client, organization):
     so = security_official(organization)
     submit_bso_registration(client.__class__(), organization)

@@ -5,48 +5,13 @@ here works with a screen reader too; axe-core checks every page a step lands on.
 person would read in their inbox is read from the portal's development outbox page.
 """
 
-import csv
 import re
-from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
 
-SSA_DEMO = Path(__file__).resolve().parents[2] / "accounts" / "data" / "ssa_demo.csv"
+from tests.registration import Person
+
 NEW_PASSWORD = "blue heron kayak sunrise"
 CODE = re.compile(r"\b(\d{6})\b")
 TRACKING_NUMBER = re.compile(r"IR-\d{5}-\d{5}")
-
-
-@dataclass(frozen=True)
-class Person:
-    """Someone on file with SSA (the stub's demo records): each registers at most once."""
-
-    first_name: str
-    last_name: str
-    date_of_birth: str  # as typed: MM/DD/YYYY
-    ssn: str  # as typed: 123-45-6789
-
-    @property
-    def email(self) -> str:
-        return f"{self.first_name}.{self.last_name}@example.org".lower()
-
-    @property
-    def masked_ssn(self) -> str:
-        return f"***-**-{self.ssn[-4:]}"
-
-
-def ssa_person(first_name: str) -> Person:
-    with SSA_DEMO.open(newline="") as records:
-        for row in csv.DictReader(records):
-            if row["first_name"] == first_name:
-                ssn = row["ssn"]
-                return Person(
-                    first_name=row["first_name"],
-                    last_name=row["last_name"],
-                    date_of_birth=date.fromisoformat(row["date_of_birth"]).strftime("%m/%d/%Y"),
-                    ssn=f"{ssn[:3]}-{ssn[3:5]}-{ssn[5:]}",
-                )
-    raise LookupError(f"{first_name} is not in {SSA_DEMO}")
 
 
 class Journey:

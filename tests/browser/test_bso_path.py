@@ -5,9 +5,9 @@ import pytest
 
 from organizations.roles import Role
 from tests.factories import OrganizationFactory
+from tests.registration import ssa_person
 
 from .approvers import PASSWORD, role_holder
-from .journey import ssa_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

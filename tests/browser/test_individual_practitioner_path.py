@@ -3,8 +3,9 @@ approver approves; the practitioner signs in and sees the personal role."""
 
 import pytest
 
+from tests.registration import ssa_person
+
 from .approvers import PASSWORD, staff_approver
-from .journey import ssa_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,9 +4,9 @@ both in the same Pending Approvals queue; the SO signs in and sees the organizat
 import pytest
 
 from organizations.models import Organization
+from tests.registration import ssa_person
 
 from .approvers import PASSWORD, staff_approver
-from .journey import ssa_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,0 +1,232 @@
+"""The approval matrix (SPEC 1, approvals/routing.py): who decides each request, and nobody else.
+
+One world of approvers is built; every kind of request is checked against it three ways: the
+routing functions, the Pending Approvals queue, and the request's own page (where a POST by
+anyone else changes nothing).
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+from approvals import routing
+from approvals.models import AccessRequest
+from approvals.services import access_request_approve
+from organizations.models import RoleAssignment
+from tests.factories import (
+    OrganizationFactory,
+    UserFactory,
+    UserGroupFactory,
+    backup_security_official,
+    group_administrator,
+    role_holder,
+    security_official,
+    set_up,
+    staff_approver,
+    submitted_request,
+)
+from tests.registration import sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def world():
+    """Two organizations with their SO, BSO and groups; CMS staff with and without the right."""
+    a, b = OrganizationFactory(legal_name="Alpha Clinic"), OrganizationFactory(legal_name="Beta")
+    a_billing, a_front = UserGroupFactory(organization=a), UserGroupFactory(organization=a)
+    b_group = UserGroupFactory(organization=b, surrogate=True)
+    team = Group.objects.create(name="CMS approvers")
+    team.permissions.add(Permission.objects.get(codename="decide_staff_requests"))
+    people = SimpleNamespace(
+        a_so=security_official(a),
+        a_bso=backup_security_official(a),
+        a_billing_uga=group_administrator(a_billing),
+        a_front_uga=group_administrator(a_front),
+        a_end_user=role_holder("end_user", group=a_billing),
+        b_so=security_official(b),
+        b_bso=backup_security_official(b),
+        b_uga=group_administrator(b_group),
+        practitioner=role_holder("individual_practitioner"),
+        cms=staff_approver(),
+        cms_by_group=set_up(UserFactory(is_staff=True)),
+        superuser=set_up(UserFactory(is_staff=True, is_superuser=True)),
+        staff_without_permission=staff_approver(permission=False),
+        permission_without_staff=staff_approver(is_staff=False),
+        inactive_cms=staff_approver(is_active=False),
+    )
+    people.cms_by_group.groups.add(team)
+    return SimpleNamespace(a=a, b=b, a_billing=a_billing, b_group=b_group, people=people)
+
+
+CMS = {"cms", "cms_by_group", "superuser"}
+# What SPEC 1 says, per request: (role, where, the people who decide it).
+MATRIX = {
+    "so": ("so", "new organization", CMS),
+    "individual_practitioner": ("individual_practitioner", None, CMS),
+    "bso": ("bso", "a", {"a_so"}),
+    "uga_create": ("uga", "a", {"a_so", "a_bso"}),
+    "uga_join": ("uga", "a_billing", {"a_so", "a_bso"}),
+    "association": ("uga", "a", {"a_so", "a_bso"}),
+    "end_user": ("end_user", "a_billing", {"a_billing_uga"}),
+}
+
+
+def make_request(world, kind: str) -> AccessRequest:
+    role, where, _ = MATRIX[kind]
+    if where == "new organization":
+        return submitted_request(role, organization=OrganizationFactory(status="pending"))
+    if where == "a_billing":
+        return submitted_request(role, group=world.a_billing, group_action="join")
+    if kind == "association":
+        return submitted_request(
+            role,
+            organization=world.a,
+            group=UserGroupFactory(organization=world.a, surrogate=True, status="pending"),
+            kind="association",
+            group_action="create_surrogate",
+            applicant=world.people.b_uga,
+        )
+    if kind == "uga_create":
+        group = UserGroupFactory(organization=world.a, status="pending")
+        return submitted_request(role, group=group, group_action="create_provider")
+    organization = getattr(world, where) if where else None
+    return submitted_request(role, organization=organization)
+
+
+def names_of(world, users) -> set[str]:
+    by_pk = {user.pk: name for name, user in vars(world.people).items()}
+    return {by_pk[user.pk] for user in users}
+
+
+@pytest.mark.parametrize("kind", MATRIX)
+def test_each_request_goes_to_exactly_the_approvers_spec_names(world, kind):
+    access_request = make_request(world, kind)
+    expected = MATRIX[kind][2]
+    assert names_of(world, routing.approvers(access_request=access_request)) == expected
+    emails = {getattr(world.people, name).email for name in expected}
+    assert set(routing.approver_emails(access_request=access_request)) == emails
+
+
+@pytest.mark.parametrize("kind", MATRIX)
+def test_queue_and_permission_agree_with_the_matrix_for_everyone(world, kind):
+    access_request = make_request(world, kind)
+    expected = MATRIX[kind][2]
+    for name, user in vars(world.people).items():
+        in_queue = routing.decidable_requests(user=user).filter(pk=access_request.pk).exists()
+        may_decide = routing.can_decide(user=user, access_request=access_request)
+        assert in_queue == may_decide == (name in expected), name
+
+
+@pytest.mark.parametrize(
+    ("kind", "outsider"),
+    [
+        ("bso", "b_so"),  # an SO of another organization
+        ("bso", "a_bso"),  # a BSO never decides a BSO request
+        ("uga_create", "b_bso"),
+        ("uga_create", "a_billing_uga"),  # a UGA does not approve UGAs
+        ("end_user", "a_front_uga"),  # a UGA of another group of the same organization
+        ("end_user", "b_uga"),
+        ("end_user", "a_so"),  # the SO is not the group's administrator
+        ("so", "a_so"),  # an SO is not a CMS approver
+        ("so", "staff_without_permission"),
+        ("so", "permission_without_staff"),
+        ("individual_practitioner", "practitioner"),
+        ("individual_practitioner", "staff_without_permission"),
+    ],
+)
+def test_an_outsider_can_neither_see_nor_decide_the_request(client, world, kind, outsider):
+    access_request = make_request(world, kind)
+    sign_in(client, getattr(world.people, outsider))
+    queue = client.get(reverse("approvals:queue")).content.decode()
+    assert access_request.tracking_number not in queue
+    url = reverse("approvals:detail", args=[access_request.tracking_number])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"decision": "approve"}).status_code == 404
+    access_request.refresh_from_db()
+    assert access_request.status == AccessRequest.Status.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("kind", "approver"),
+    [
+        ("so", "cms"),
+        ("so", "cms_by_group"),
+        ("individual_practitioner", "cms"),
+        ("bso", "a_so"),
+        ("uga_create", "a_bso"),
+        ("uga_join", "a_so"),
+        ("association", "a_bso"),
+        ("end_user", "a_billing_uga"),
+    ],
+)
+def test_the_approver_sees_the_request_in_the_queue_and_decides_it(client, world, kind, approver):
+    access_request = make_request(world, kind)
+    sign_in(client, getattr(world.people, approver))
+    queue = client.get(reverse("approvals:queue")).content.decode()
+    assert access_request.tracking_number in queue
+    url = reverse("approvals:detail", args=[access_request.tracking_number])
+    assert client.get(url).status_code == 200
+    client.post(url, {"decision": "approve"})
+    access_request.refresh_from_db()
+    assert access_request.status == AccessRequest.Status.APPROVED
+    assert access_request.decided_by == getattr(world.people, approver)
+
+
+def test_a_staff_approver_queue_holds_only_so_and_practitioner_requests(client, world):
+    requests = {kind: make_request(world, kind) for kind in MATRIX}
+    sign_in(client, world.people.cms)
+    queue = client.get(reverse("approvals:queue")).content.decode()
+    shown = {kind for kind, r in requests.items() if r.tracking_number in queue}
+    assert shown == {"so", "individual_practitioner"}
+
+
+def test_an_so_queue_holds_only_their_organizations_bso_and_uga_requests(client, world):
+    requests = {kind: make_request(world, kind) for kind in MATRIX}
+    sign_in(client, world.people.a_so)
+    queue = client.get(reverse("approvals:queue")).content.decode()
+    shown = {kind for kind, r in requests.items() if r.tracking_number in queue}
+    assert shown == {"bso", "uga_create", "uga_join", "association"}
+
+
+def test_nobody_decides_their_own_added_role(world):
+    bso = world.people.a_bso
+    access_request = submitted_request(
+        "uga", group=world.a_billing, group_action="join", kind="additional_role", applicant=bso
+    )
+    assert names_of(world, routing.approvers(access_request=access_request)) == {"a_so"}
+    assert not routing.decidable_requests(user=bso).filter(pk=access_request.pk).exists()
+
+
+def test_a_revoked_role_no_longer_approves(world):
+    access_request = make_request(world, "bso")
+    RoleAssignment.objects.filter(user=world.people.a_so).update(status="revoked")
+    assert not routing.approvers(access_request=access_request).exists()
+    assert not routing.decidable_requests(user=world.people.a_so).exists()
+    assert not routing.is_approver(user=world.people.a_so)
+
+
+def test_an_inactive_approver_is_not_an_approver(world):
+    access_request = make_request(world, "end_user")
+    uga = world.people.a_billing_uga
+    uga.is_active = False
+    uga.save()
+    assert not routing.approvers(access_request=access_request).exists()
+    assert not routing.can_decide(user=uga, access_request=access_request)
+
+
+def test_only_approving_roles_show_pending_approvals(world):
+    approving = {"a_so", "a_bso", "a_billing_uga", "a_front_uga", "b_so", "b_bso", "b_uga"}
+    for name, user in vars(world.people).items():
+        assert routing.is_approver(user=user) == (name in approving | CMS), name
+
+
+def test_a_decided_request_leaves_every_queue(world):
+    access_request = make_request(world, "uga_join")
+    so = world.people.a_so
+    access_request = access_request_approve(access_request_id=access_request.pk, approver=so)
+    for user in (so, world.people.a_bso):
+        assert not routing.decidable_requests(user=user).filter(pk=access_request.pk).exists()
+        assert not routing.can_decide(user=user, access_request=access_request)

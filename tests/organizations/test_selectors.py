@@ -1,0 +1,124 @@
+"""Reads on organizations and groups that the wizard's choices rest on (SPEC 3 and 4.10)."""
+
+import pytest
+
+from organizations.models import Organization, RoleAssignment
+from organizations.selectors import (
+    group_name_taken,
+    joinable_groups,
+    organization_is_selectable,
+    organization_search,
+    organization_with_ein,
+    surrogate_groups_administered,
+    unselectable_match_count,
+    user_holds_role,
+)
+from tests.factories import (
+    OrganizationFactory,
+    RoleAssignmentFactory,
+    UserFactory,
+    UserGroupFactory,
+    community,
+    group_administrator,
+)
+
+pytestmark = pytest.mark.django_db
+
+MD = {"country": "US", "state": "MD"}
+
+
+def names(queryset) -> list[str]:
+    return [organization.legal_name for organization in queryset]
+
+
+def test_search_finds_approved_organizations_by_any_part_of_the_name_in_order():
+    for name in ("Harbor Medical", "Inner Harbor Clinic", "Hillside"):
+        OrganizationFactory(legal_name=name)
+    assert names(organization_search(name="  HARBOR ", **MD)) == [
+        "Harbor Medical",
+        "Inner Harbor Clinic",
+    ]
+
+
+@pytest.mark.parametrize("status", ["pending", "suspended", "denied"])
+def test_search_never_offers_an_organization_that_is_not_approved(status):
+    organization = OrganizationFactory(legal_name="Harbor Medical", status=status)
+    assert not organization_search(name="Harbor", **MD).exists()
+    assert not organization_is_selectable(organization_id=organization.pk)
+
+
+def test_search_is_limited_to_the_state_country_and_community():
+    OrganizationFactory(legal_name="Harbor Virginia", state="VA")
+    OrganizationFactory(legal_name="Harbor Mac", community=community("fi-carrier-mac"))
+    OrganizationFactory(legal_name="Harbor Maryland")
+    found = organization_search(name="Harbor", community=community(), **MD)
+    assert names(found) == ["Harbor Maryland"]
+
+
+def test_unselectable_matches_count_pending_and_suspended_but_not_denied():
+    for status in ("pending", "suspended", "denied", "approved"):
+        OrganizationFactory(legal_name=f"Harbor {status}", status=status)
+    OrganizationFactory(legal_name="Harbor elsewhere", status="pending", state="VA")
+    assert unselectable_match_count(name="harbor", **MD) == 2
+
+
+def test_an_ein_is_taken_until_cms_denies_the_organization():
+    denied = OrganizationFactory(ein="521234567", status="denied")
+    assert organization_with_ein(ein="521234567") is None
+    pending = OrganizationFactory(ein="521234567", status="pending")
+    assert organization_with_ein(ein="521234567") == pending
+    assert denied != pending
+
+
+def test_a_group_name_is_taken_in_its_organization_whatever_its_case():
+    group = UserGroupFactory(name="Billing")
+    UserGroupFactory(name="Denied team", organization=group.organization, status="denied")
+    assert group_name_taken(organization=group.organization, name="  billing ")
+    assert not group_name_taken(organization=group.organization, name="Denied team")
+    assert not group_name_taken(organization=OrganizationFactory(), name="Billing")
+
+
+def test_only_approved_groups_of_an_approved_organization_can_be_joined():
+    organization = OrganizationFactory()
+    provider = UserGroupFactory(organization=organization, name="Zeta")
+    surrogate = UserGroupFactory(organization=organization, name="Alpha", surrogate=True)
+    UserGroupFactory(organization=organization, status="pending")
+    UserGroupFactory(organization=organization, status="denied")
+    assert list(joinable_groups(organization=organization)) == [provider, surrogate]
+    Organization.objects.filter(pk=organization.pk).update(status="suspended")
+    assert not joinable_groups(organization=organization).exists()
+
+
+def test_surrogate_groups_administered_are_the_active_uga_roles_in_surrogate_groups():
+    surrogate = UserGroupFactory(surrogate=True)
+    uga = group_administrator(surrogate)
+    group_administrator_of_provider = UserGroupFactory()
+    RoleAssignmentFactory(
+        user=uga, role="uga", group=group_administrator_of_provider,
+        organization=group_administrator_of_provider.organization,
+    )  # fmt: skip
+    revoked = UserGroupFactory(surrogate=True)
+    RoleAssignmentFactory(
+        user=uga, role="uga", group=revoked, organization=revoked.organization, status="revoked"
+    )
+    member = UserGroupFactory(surrogate=True)
+    RoleAssignmentFactory(user=uga, role="end_user", group=member, organization=member.organization)
+    assert list(surrogate_groups_administered(user=uga)) == [surrogate]
+
+
+def test_a_role_is_held_only_in_its_own_scope_and_while_active():
+    group = UserGroupFactory()
+    user = UserFactory()
+    assignment = RoleAssignmentFactory(
+        user=user, role="uga", group=group, organization=group.organization
+    )
+    assert user_holds_role(user=user, role="uga", organization=group.organization, group=group)
+    assert user_holds_role(user=user, role="uga", group=group)
+    assert not user_holds_role(user=user, role="uga", organization=group.organization)
+    assert not user_holds_role(user=user, role="uga", group=UserGroupFactory())
+    assert not user_holds_role(
+        user=user, role="end_user", organization=group.organization, group=group
+    )
+    assignment.status = RoleAssignment.Status.REVOKED
+    assignment.save()
+    assert not user_holds_role(user=user, role="uga", organization=group.organization, group=group)
