@@ -2,7 +2,7 @@
 #   make run    set everything up and serve the portal at http://127.0.0.1:8000
 #               (SQLite, tasks in process, mail to the outbox at /outbox/, demo data loaded)
 #   make test   run the whole test suite (PostgreSQL when DATABASE_URL points at it)
-# Others: make setup | demo | lint | worker | clean. DEVELOPERS.md explains each.
+# Others: make setup | demo | lint | worker | beat | clean. DEVELOPERS.md explains each.
 #
 # Installing is remembered by stamp files, so a second `make run` starts at once: Python
 # packages are reinstalled only when pyproject.toml changes, npm packages only when
@@ -22,7 +22,7 @@ PYTHON := $(shell for c in python3 python3.13 python3.12 python3.11; do \
 	$$c -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$c; break; }; done)
 endif
 
-.PHONY: install setup demo run test lint worker clean FORCE
+.PHONY: install setup demo run test lint worker beat clean FORCE
 
 # --- Installing ------------------------------------------------------------------------------
 
@@ -83,6 +83,12 @@ worker: setup
 	@test -n "$$CELERY_BROKER_URL" || { \
 		echo "error: set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) for the portal and the worker" >&2; exit 1; }
 	$(VENV)/bin/celery -A iacs_portal worker -l info
+
+# The periodic tasks (draft purge, reminders and expiry of pending requests); needs a broker too.
+beat: setup
+	@test -n "$$CELERY_BROKER_URL" || { \
+		echo "error: set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) for the portal and beat" >&2; exit 1; }
+	$(VENV)/bin/celery -A iacs_portal beat -l info
 
 # Removes everything the commands above created, including the local database and outbox.
 clean:

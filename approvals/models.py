@@ -96,6 +96,7 @@ class AccessRequest(ConcurrentTransitionMixin, ProfessionalContact):
     created_at = models.DateTimeField(default=timezone.now)
     last_activity_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -172,6 +173,23 @@ class AccessRequest(ConcurrentTransitionMixin, ProfessionalContact):
         self.denial_reason = reason
         self.decision_note = note
 
+    @transition(field=status, source=Status.SUBMITTED, target=Status.CANCELLED)
+    def cancel(self, *, by) -> None:
+        """The applicant withdraws their pending request."""
+        self.decided_at = timezone.now()
+        self.decided_by = by
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.EXPIRED)
+    def expire(self) -> None:
+        """Nobody decided it within PENDING_REQUEST_TTL."""
+        self.decided_at = timezone.now()
+
+    @property
+    def expires_at(self):
+        if self.submitted_at is None:
+            return None
+        return self.submitted_at + settings.PENDING_REQUEST_TTL
+
     @staticmethod
     def _new_tracking_number() -> str:
         while True:
@@ -188,6 +206,9 @@ class AccessRequestEvent(models.Model):
         SUBMITTED = "submitted", "Submitted"
         APPROVED = "approved", "Approved"
         DENIED = "denied", "Denied"
+        CANCELLED = "cancelled", "Cancelled by the applicant"
+        EXPIRED = "expired", "Expired undecided"
+        REMINDED = "reminded", "Approvers reminded"
 
     access_request = models.ForeignKey(
         AccessRequest, on_delete=models.CASCADE, related_name="events"

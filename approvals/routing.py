@@ -8,7 +8,8 @@ role asked for                decided by
 ============================  ================================================================
 Security Official             CMS approver: active staff with ``approvals.decide_staff_requests``
 Individual Practitioner       CMS approver
-Backup Security Official      an active Security Official of the request's organization
+Backup Security Official      an active Security Official of the request's organization; once
+                              undecided for PENDING_REQUEST_ESCALATE_AFTER, its active BSOs too
 User Group Administrator      an active Security Official or Backup Security Official of the
                               request's organization (a provider or surrogate group, new or
                               existing, and a surrogate association alike)
@@ -21,9 +22,11 @@ their identity (the same SSN digest). docs/approval-matrix.md shows the same tab
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from organizations.models import RoleAssignment
 from organizations.roles import Role
@@ -35,23 +38,37 @@ STAFF_PERMISSION = "approvals.decide_staff_requests"
 
 @dataclass(frozen=True)
 class Rule:
-    """Who decides a role: CMS staff, or holders of ``approver_roles`` in the request's scope."""
+    """Who decides a role: CMS staff, or holders of ``approver_roles`` in the request's scope.
+
+    Holders of ``escalation_roles`` there may decide it too once it has waited longer than
+    PENDING_REQUEST_ESCALATE_AFTER (SPEC: when the SO has not acted, the BSOs see it).
+    """
 
     scope: str  # "staff", "organization" or "group"
     approver_roles: frozenset[str] = frozenset()
+    escalation_roles: frozenset[str] = frozenset()
+
+    def roles_deciding(self, *, escalated: bool) -> frozenset[str]:
+        return self.approver_roles | self.escalation_roles if escalated else self.approver_roles
 
 
 RULES: dict[str, Rule] = {
     Role.SECURITY_OFFICIAL: Rule("staff"),
     Role.INDIVIDUAL_PRACTITIONER: Rule("staff"),
-    Role.BACKUP_SECURITY_OFFICIAL: Rule("organization", frozenset({Role.SECURITY_OFFICIAL})),
+    Role.BACKUP_SECURITY_OFFICIAL: Rule(
+        "organization",
+        frozenset({Role.SECURITY_OFFICIAL}),
+        escalation_roles=frozenset({Role.BACKUP_SECURITY_OFFICIAL}),
+    ),
     Role.USER_GROUP_ADMINISTRATOR: Rule(
         "organization",
         frozenset({Role.SECURITY_OFFICIAL, Role.BACKUP_SECURITY_OFFICIAL}),
     ),
     Role.END_USER: Rule("group", frozenset({Role.USER_GROUP_ADMINISTRATOR})),
 }
-APPROVING_ROLES = frozenset().union(*(rule.approver_roles for rule in RULES.values()))
+APPROVING_ROLES = frozenset().union(
+    *(rule.approver_roles | rule.escalation_roles for rule in RULES.values())
+)
 
 
 APPROVER_DESCRIPTIONS = {
@@ -89,11 +106,23 @@ def _is_staff_approver(user) -> bool:
     return user.is_active and user.is_staff and user.has_perm(STAFF_PERMISSION)
 
 
+def escalation_cutoff():
+    """Requests submitted before this moment have waited long enough to escalate."""
+    return timezone.now() - settings.PENDING_REQUEST_ESCALATE_AFTER
+
+
+def is_escalated(access_request: AccessRequest) -> bool:
+    submitted_at = access_request.submitted_at
+    return submitted_at is not None and submitted_at <= escalation_cutoff()
+
+
 def _assignments_deciding(access_request: AccessRequest) -> QuerySet:
     """The active role assignments that entitle their holders to decide this request."""
     rule = RULES[access_request.role]
     assignments = RoleAssignment.objects.filter(
-        status=RoleAssignment.Status.ACTIVE, role__in=rule.approver_roles, user__is_active=True
+        status=RoleAssignment.Status.ACTIVE,
+        role__in=rule.roles_deciding(escalated=is_escalated(access_request)),
+        user__is_active=True,
     )
     if rule.scope == "organization" and access_request.organization_id:
         return assignments.filter(organization=access_request.organization_id)
@@ -146,6 +175,15 @@ def decidable_requests(*, user) -> QuerySet:
         scope_field = "organization" if rule.scope == "organization" else "group"
         scopes = held.filter(role__in=rule.approver_roles, **{f"{scope_field}__isnull": False})
         decidable |= Q(role=role, **{f"{scope_field}__in": scopes.values(scope_field)})
+        if rule.escalation_roles:
+            escalated = held.filter(
+                role__in=rule.escalation_roles, **{f"{scope_field}__isnull": False}
+            )
+            decidable |= Q(
+                role=role,
+                submitted_at__lte=escalation_cutoff(),
+                **{f"{scope_field}__in": escalated.values(scope_field)},
+            )
     return (
         AccessRequest.objects.filter(decidable, status=AccessRequest.Status.SUBMITTED)
         .exclude(_own_requests(user))

@@ -18,6 +18,7 @@ from organizations.services import (
 )
 
 from . import routing
+from .history import request_event
 from .models import AccessRequest, AccessRequestEvent
 
 
@@ -78,10 +79,11 @@ def access_request_submit(*, access_request: AccessRequest) -> AccessRequest:
     _create_proposed_rows(access_request)
     access_request.submit()
     access_request.save()
-    AccessRequestEvent.objects.create(
-        access_request=access_request,
-        action=AccessRequestEvent.Action.SUBMITTED,
+    request_event(
+        access_request,
+        AccessRequestEvent.Action.SUBMITTED,
         actor=access_request.applicant,
+        from_state=AccessRequest.Status.DRAFT,
     )
     pk = access_request.pk
     transaction.on_commit(lambda: send_request_acknowledgement.delay(pk))
@@ -141,13 +143,72 @@ def access_request_approve(*, access_request_id: int, approver) -> AccessRequest
     access_request.applicant = user
     access_request.approve(by=approver)
     access_request.save()
-    AccessRequestEvent.objects.create(
-        access_request=access_request, action=AccessRequestEvent.Action.APPROVED, actor=approver
+    request_event(
+        access_request,
+        AccessRequestEvent.Action.APPROVED,
+        actor=approver,
+        from_state=AccessRequest.Status.SUBMITTED,
     )
     if new_account:
         transaction.on_commit(lambda: schedule_new_account_emails(user.pk))
     else:
         transaction.on_commit(lambda: send_role_granted.delay(access_request.pk))
+    return access_request
+
+
+def _release_proposed_rows(access_request: AccessRequest) -> None:
+    """A request that ends without approval frees the organization or group it proposed."""
+    if access_request.role == Role.SECURITY_OFFICIAL and access_request.organization_id:
+        organization_reject(organization=access_request.organization)
+    group = access_request.group
+    if group is not None and group.status == UserGroup.Status.PENDING:
+        group_reject(group=group)
+
+
+@transaction.atomic
+def access_request_cancel(*, access_request_id: int, applicant) -> AccessRequest:
+    """The applicant withdraws their own pending request."""
+    access_request = AccessRequest.objects.select_for_update().get(pk=access_request_id)
+    if access_request.applicant_id != applicant.pk:
+        raise DecisionError("Only the person who made a request can cancel it.")
+    if access_request.status != AccessRequest.Status.SUBMITTED:
+        raise DecisionError(
+            f"Request {access_request.tracking_number} has already been "
+            f"{access_request.get_status_display().lower()}; it can no longer be cancelled."
+        )
+    _release_proposed_rows(access_request)
+    access_request.cancel(by=applicant)
+    access_request.save()
+    request_event(
+        access_request,
+        AccessRequestEvent.Action.CANCELLED,
+        actor=applicant,
+        from_state=AccessRequest.Status.SUBMITTED,
+    )
+    return access_request
+
+
+def access_request_expire(*, access_request_id: int) -> AccessRequest | None:
+    """Expire one undecided request; None if someone decided or cancelled it meanwhile."""
+    from .tasks import send_request_expired
+
+    with transaction.atomic():
+        access_request = (
+            AccessRequest.objects.select_for_update(skip_locked=True)
+            .filter(pk=access_request_id, status=AccessRequest.Status.SUBMITTED)
+            .first()
+        )
+        if access_request is None:
+            return None
+        _release_proposed_rows(access_request)
+        access_request.expire()
+        access_request.save()
+        request_event(
+            access_request,
+            AccessRequestEvent.Action.EXPIRED,
+            from_state=AccessRequest.Status.SUBMITTED,
+        )
+        transaction.on_commit(lambda: send_request_expired.delay(access_request.pk))
     return access_request
 
 
@@ -158,18 +219,15 @@ def access_request_deny(
     from .tasks import send_request_denied
 
     access_request = _lock_for_decision(access_request_id=access_request_id, approver=approver)
-    if access_request.role == Role.SECURITY_OFFICIAL:
-        organization_reject(organization=access_request.organization)
-    group = access_request.group
-    if group is not None and group.status == UserGroup.Status.PENDING:
-        group_reject(group=group)
+    _release_proposed_rows(access_request)
     access_request.deny(by=approver, reason=reason, note=note)
     access_request.save()
-    AccessRequestEvent.objects.create(
-        access_request=access_request,
-        action=AccessRequestEvent.Action.DENIED,
+    request_event(
+        access_request,
+        AccessRequestEvent.Action.DENIED,
         actor=approver,
-        note=note,
+        from_state=AccessRequest.Status.SUBMITTED,
+        note=f"{access_request.get_denial_reason_display()}. {note}",
     )
     transaction.on_commit(lambda: send_request_denied.delay(access_request.pk))
     return access_request

@@ -1,12 +1,15 @@
 from celery import shared_task
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.mail import send_templated_email
 
 from . import routing
-from .models import AccessRequest
+from .history import request_event
+from .models import AccessRequest, AccessRequestEvent
+from .services import access_request_expire
 
 
 @shared_task
@@ -46,6 +49,54 @@ def send_role_granted(access_request_id: int) -> None:
         to=[access_request.applicant.email],
         context={"request": access_request, "user": access_request.applicant},
     )
+
+
+@shared_task
+def send_request_expired(access_request_id: int) -> None:
+    access_request = AccessRequest.objects.get(pk=access_request_id)
+    days = settings.PENDING_REQUEST_TTL.days
+    send_templated_email(
+        event="request_expired",
+        to=[access_request.email],
+        context={"request": access_request, "days": days},
+    )
+
+
+def _remind_approvers(access_request: AccessRequest) -> None:
+    recipients = routing.approver_emails(access_request=access_request)
+    if recipients:
+        send_templated_email(
+            event="request_reminder",
+            to=recipients,
+            context={
+                "request": access_request,
+                "queue_path": reverse("approvals:queue"),
+                "expires_at": access_request.expires_at,
+            },
+        )
+    AccessRequest.objects.filter(pk=access_request.pk).update(reminded_at=timezone.now())
+    request_event(access_request, AccessRequestEvent.Action.REMINDED, note=", ".join(recipients))
+
+
+@shared_task
+def remind_and_expire_pending_requests() -> dict:
+    """Hourly: expire requests undecided for PENDING_REQUEST_TTL; remind approvers of the rest
+    every PENDING_REQUEST_REMINDER_INTERVAL (escalated BSO requests reach the BSOs too)."""
+    now = timezone.now()
+    pending = AccessRequest.objects.filter(status=AccessRequest.Status.SUBMITTED)
+    expired = 0
+    for pk in pending.filter(submitted_at__lte=now - settings.PENDING_REQUEST_TTL).values_list(
+        "pk", flat=True
+    ):
+        expired += access_request_expire(access_request_id=pk) is not None
+    due = now - settings.PENDING_REQUEST_REMINDER_INTERVAL
+    reminded = 0
+    for access_request in pending.filter(submitted_at__lte=due).filter(
+        Q(reminded_at__isnull=True) | Q(reminded_at__lte=due)
+    ):
+        _remind_approvers(access_request)
+        reminded += 1
+    return {"expired": expired, "reminded": reminded}
 
 
 @shared_task

@@ -7,20 +7,42 @@ from django.shortcuts import redirect
 from django.views.generic import FormView, ListView
 
 from . import routing
-from .forms import DecisionForm
+from .forms import DecisionForm, QueueFilterForm
 from .models import AccessRequest
+from .selectors import queue_filter, queue_filter_options
 from .services import DecisionError, access_request_approve, access_request_deny
 from .summaries import request_sections
 
 
 class QueueView(LoginRequiredMixin, ListView):
+    """The requests the user may decide, filtered and sorted by the query string."""
+
     template_name = "approvals/queue.html"
     context_object_name = "requests"
     paginate_by = 25
     extra_context = {"nav_current": "approvals"}
 
     def get_queryset(self):
-        return routing.decidable_requests(user=self.request.user)
+        self.filter_form = QueueFilterForm(
+            self.request.GET or None, options=queue_filter_options(user=self.request.user)
+        )
+        return queue_filter(user=self.request.user, **self.filter_form.filters())
+
+    def paginate_queryset(self, queryset, page_size):
+        """A page number out of range or not a number shows the nearest page, never a 404."""
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filter_form=self.filter_form,
+            filtered=any(
+                self.request.GET.get(name)
+                for name in ("kind", "organization", "group", "older_than_days")
+            ),
+            **kwargs,
+        )
 
 
 class DecisionView(LoginRequiredMixin, FormView):

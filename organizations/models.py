@@ -175,6 +175,16 @@ class RoleAssignment(models.Model):
         blank=True,
         related_name="+",
     )
+    # Set when an SO, BSO or UGA removes the role (organizations.services.role_revoke).
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revocation_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-granted_at"]

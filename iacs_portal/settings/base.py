@@ -34,10 +34,12 @@ INSTALLED_APPS = [
     "approvals",
     "iacs_portal",
     "iacs_portal.outbox",
+    "iacs_portal.audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "iacs_portal.audit.middleware.ClientAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -72,6 +74,9 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Rate limits count here. The local-memory default counts per process: with several worker
+# processes set CACHE_URL to a shared cache (e.g. redis://127.0.0.1:6379/1).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://iacs-portal")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -161,6 +166,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "approvals.tasks.purge_expired_drafts",
         "schedule": timedelta(minutes=15),
     },
+    "remind-and-expire-pending-requests": {
+        "task": "approvals.tasks.remind_and_expire_pending_requests",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 # SPEC 8: the SSA verifier. Any class with ``matches(*, first_name, last_name, date_of_birth, ssn)``.
@@ -180,6 +189,22 @@ AUTH_QUESTIONS_OFFERED = 10
 AUTH_QUESTIONS_REQUIRED = env.int("AUTH_QUESTIONS_REQUIRED", default=2)
 # An abandoned registration draft expires after this long without activity (project choice).
 REGISTRATION_DRAFT_TTL = timedelta(minutes=env.int("REGISTRATION_DRAFT_MINUTES", default=120))
+# A submitted request nobody decides expires (SPEC 9: 30 days). Before that its approvers are
+# reminded every PENDING_REQUEST_REMINDER_INTERVAL, and a BSO request the SO has not decided
+# after PENDING_REQUEST_ESCALATE_AFTER is shown to the organization's BSOs too.
+PENDING_REQUEST_TTL = timedelta(days=env.int("PENDING_REQUEST_DAYS", default=30))
+PENDING_REQUEST_REMINDER_INTERVAL = timedelta(
+    days=env.int("PENDING_REQUEST_REMINDER_DAYS", default=7)
+)
+PENDING_REQUEST_ESCALATE_AFTER = timedelta(
+    days=env.int("PENDING_REQUEST_ESCALATE_DAYS", default=14)
+)
+
+# The public request status lookup: at most STATUS_LOOKUP_RATE attempts per client address in
+# each STATUS_LOOKUP_WINDOW, counted in the default cache. The client address is the audit
+# trail's (AUDIT_TRUSTED_PROXY_HEADER below).
+STATUS_LOOKUP_RATE = env.int("STATUS_LOOKUP_RATE", default=10)
+STATUS_LOOKUP_WINDOW = timedelta(minutes=env.int("STATUS_LOOKUP_WINDOW_MINUTES", default=15))
 
 HELP_DESK = {
     "name": "External User Services (EUS) Help Desk",
@@ -194,6 +219,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# The audit trail records REMOTE_ADDR as the client's address. Behind our own reverse proxy,
+# name the header it sets (e.g. "X-Forwarded-For"); its last entry is then recorded instead.
+AUDIT_TRUSTED_PROXY_HEADER = env("AUDIT_TRUSTED_PROXY_HEADER", default="")
 
 # Panels of My Profile contributed by apps that build on accounts: dotted paths of callables
 # taking the request and returning a Panel (accounts.panels).

@@ -11,13 +11,27 @@ from accounts.verification import email_verification_start
 from iacs_portal.celery import app
 
 
+def drop_pooled_connections() -> None:
+    """Forget the pools an eager ``.delay`` made for the default (absent) broker.
+
+    ``app.close()`` keeps a pool that is empty at that moment (it tests the pool's truth, which
+    is its length), so the next publish would still go to amqp://localhost. Closing the pools is
+    not right either: kombu keeps producer pools in a global registry, and later tests would
+    acquire from a closed one. So the app only forgets them and makes new ones for the broker.
+    """
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def worker_app():
     previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    drop_pooled_connections()
     app.conf.update(broker_url=os.environ["CELERY_TEST_BROKER_URL"], task_always_eager=False)
     try:
         yield app
     finally:
+        drop_pooled_connections()
         app.conf.update(previous)
 
 

@@ -1,0 +1,119 @@
+"""Writing to and checking the audit trail.
+
+``audit_record`` is called by the services that change something worth auditing (a request
+submitted or decided, a role granted or revoked), inside their own transaction, so the event
+commits or rolls back with the change it describes.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from .middleware import current_client_address
+from .models import GENESIS_HASH, AuditChainHead, AuditChainHeadMissing, AuditEvent
+
+
+def _lock_chain_head() -> AuditChainHead:
+    # The lock is held until the caller's transaction ends: audited writes are serialised,
+    # which is what keeps the chain a single line. Created with the first event (and again
+    # after a test flush); a concurrent creator loses the insert race and then waits on the lock.
+    head, created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    if created and AuditEvent.objects.exists():
+        # Restarting from the genesis hash would hide whatever happened to the newest events.
+        raise AuditChainHeadMissing(
+            "The audit chain head row is missing while events exist; run verify_audit_chain."
+        )
+    return head
+
+
+def audit_record(
+    *,
+    action: str,
+    target: models.Model,
+    actor=None,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+) -> AuditEvent:
+    """Append one event about ``target``; ``actor`` None means the system (a periodic task)."""
+    if target.pk is None:
+        raise ValueError("An audit event needs a saved target.")
+    with transaction.atomic():
+        head = _lock_chain_head()
+        event = AuditEvent(
+            at=timezone.now(),  # taken under the lock, so time never runs backwards in the chain
+            actor=actor,
+            actor_label=actor.get_username() if actor is not None else "",
+            client_address=current_client_address(),
+            action=action,
+            target_type=target._meta.label_lower,
+            target_id=str(target.pk),
+            from_state=str(from_state),
+            to_state=str(to_state),
+            reason=reason,
+            previous_hash=head.hash,
+        )
+        event.hash = event.compute_hash(head.hash)
+        event.save()
+        head.hash = event.hash
+        head.save(update_fields=["hash"])
+    return event
+
+
+def audit_events_for(target: models.Model) -> models.QuerySet[AuditEvent]:
+    """Every event about ``target``, oldest first."""
+    return AuditEvent.objects.filter(
+        target_type=target._meta.label_lower, target_id=str(target.pk)
+    ).order_by("id")
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    verified: int  # events whose hash and link matched, in order, before any break
+    broken_event: AuditEvent | None = None
+    problem: str = ""
+
+    @property
+    def intact(self) -> bool:
+        return not self.problem
+
+
+def audit_chain_verify() -> ChainCheck:
+    """Recompute every hash in chain order; report the first event that does not fit.
+
+    An edited row no longer matches its own hash; a deleted or inserted row breaks the
+    previous-hash link of the event after it; deleted newest events leave the chain head
+    pointing at a hash no event has.
+    """
+    # The head is read first and only has to appear somewhere in the chain, so events appended
+    # while this runs (after it) cause no false alarm and writers need not be stopped.
+    head = AuditChainHead.objects.filter(pk=1).first()
+    head_seen = head is None  # no head yet: checked below once the events are counted
+    expected_previous = GENESIS_HASH
+    verified = 0
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        if event.previous_hash != expected_previous:
+            return ChainCheck(
+                verified,
+                event,
+                "its previous-hash link does not match the event before it "
+                "(an event was deleted or inserted before it)",
+            )
+        if event.compute_hash(event.previous_hash) != event.hash:
+            return ChainCheck(
+                verified, event, "its stored hash does not match its contents (edited)"
+            )
+        head_seen = head_seen or event.hash == head.hash
+        expected_previous = event.hash
+        verified += 1
+    if head is None and verified and not AuditChainHead.objects.filter(pk=1).exists():
+        return ChainCheck(verified, None, "the chain head row is missing while events exist")
+    if not head_seen:
+        return ChainCheck(
+            verified,
+            None,
+            "the chain head names a hash no event has (the newest events were deleted, "
+            "or the head row was changed)",
+        )
+    return ChainCheck(verified)
