@@ -9,12 +9,14 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.test import Client
 from django.urls import reverse
 
 from approvals import routing
 from approvals.models import AccessRequest
-from approvals.services import access_request_approve
+from approvals.services import DecisionError, access_request_approve
 from organizations.models import RoleAssignment
+from organizations.services import role_revoke
 from tests.factories import (
     OrganizationFactory,
     UserFactory,
@@ -27,7 +29,7 @@ from tests.factories import (
     staff_approver,
     submitted_request,
 )
-from tests.registration import sign_in
+from tests.registration import enter_portal, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -120,6 +122,32 @@ def test_queue_and_permission_agree_with_the_matrix_for_everyone(world, kind):
         assert in_queue == may_decide == (name in expected), name
 
 
+@pytest.mark.parametrize("kind", MATRIX)
+def test_everyone_outside_the_matrix_gets_404_for_every_url_of_the_request(world, kind):
+    """Generated, not hand-picked: every person of the world who may not decide this request."""
+    access_request = make_request(world, kind)
+    detail = reverse("approvals:detail", args=[access_request.tracking_number])
+    outsiders = {
+        name: user
+        for name, user in vars(world.people).items()
+        if name not in MATRIX[kind][2] and user.is_active
+    }
+    assert len(outsiders) >= 9
+    for name, user in outsiders.items():
+        client = Client()
+        enter_portal(client)
+        client.force_login(user)
+        queue = client.get(reverse("approvals:queue")).content.decode()
+        assert access_request.tracking_number not in queue, name
+        assert client.get(detail).status_code == 404, name
+        assert client.post(detail, {"decision": "approve"}).status_code == 404, name
+        cancel = reverse("my_requests:cancel", args=[access_request.tracking_number])
+        if access_request.applicant_id != user.pk:
+            assert client.post(cancel).status_code == 404, name
+    access_request.refresh_from_db()
+    assert access_request.status == AccessRequest.Status.SUBMITTED
+
+
 @pytest.mark.parametrize(
     ("kind", "outsider"),
     [
@@ -206,6 +234,17 @@ def test_a_revoked_role_no_longer_approves(world):
     assert not routing.approvers(access_request=access_request).exists()
     assert not routing.decidable_requests(user=world.people.a_so).exists()
     assert not routing.is_approver(user=world.people.a_so)
+
+
+def test_an_official_removed_through_the_portal_cannot_decide_at_that_moment(world):
+    access_request = make_request(world, "uga_create")
+    bso = world.people.a_bso
+    assignment = RoleAssignment.objects.get(user=bso, role="bso")
+    role_revoke(assignment=assignment, by=world.people.a_so, reason="Left the organization.")
+    with pytest.raises(DecisionError, match="not permitted"):
+        access_request_approve(access_request_id=access_request.pk, approver=bso)
+    access_request.refresh_from_db()
+    assert access_request.status == AccessRequest.Status.SUBMITTED
 
 
 def test_an_inactive_approver_is_not_an_approver(world):
