@@ -55,3 +55,9 @@ def is_checkbox(field) -> bool:
 @register.filter
 def option_description(choice) -> str:
     return choice.data["attrs"].get("data-description", "")
+
+
+@register.filter
+def error_target(field) -> str:
+    """The id the error summary links to: the control, or a radio group's first option."""
+    return field.id_for_label or f"{field.auto_id}_0"

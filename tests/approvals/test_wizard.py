@@ -63,6 +63,14 @@ def test_steps_cannot_be_skipped_by_url(client, step):
     assert response.url == reverse("registration:user-information")
 
 
+def test_the_error_summary_links_to_the_first_radio_of_a_group(client):
+    enter_portal(client)
+    client.post(reverse("registration:terms", args=["provider-supplier"]), {"accept": "on"})
+    page = client.post(reverse("registration:role"), {}).content.decode()
+    assert '<a href="#id_role_0">' in page
+    assert 'id="id_role_0"' in page
+
+
 def test_every_role_is_offered_and_an_unknown_one_refused(client):
     enter_portal(client)
     client.post(reverse("registration:terms", args=["provider-supplier"]), {"accept": "on"})
