@@ -1,16 +1,8 @@
 from django.contrib import admin
+from django.template.loader import render_to_string
 
-from .models import AccessRequest, AccessRequestEvent
-
-
-class AccessRequestEventInline(admin.TabularInline):
-    model = AccessRequestEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["action", "actor", "note", "at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
+from .history import request_history
+from .models import AccessRequest
 
 
 @admin.register(AccessRequest)
@@ -30,11 +22,17 @@ class AccessRequestAdmin(admin.ModelAdmin):
     list_filter = ["status", "role", "kind"]
     search_fields = ["tracking_number", "last_name", "first_name", "email", "applicant__username"]
     exclude = ["ssn_digest", "completed_steps"]
-    readonly_fields = ["status", "masked_ssn"]
-    inlines = [AccessRequestEventInline]
+    readonly_fields = ["status", "masked_ssn", "history"]
 
     def has_change_permission(self, request, obj=None):
         return False
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="History (from the audit trail)")
+    def history(self, obj):
+        return render_to_string(
+            "approvals/history_table.html",
+            {"history": request_history(obj), "show_client_address": True},
+        )

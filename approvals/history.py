@@ -1,26 +1,91 @@
-"""A request's history: every transition is an event on the request and in the audit chain."""
+"""A request's history is its part of the audit trail: one record, nothing kept twice.
 
-from iacs_portal.audit.services import audit_record
+Every status change (and every reminder sent) is an append-only, hash-chained audit event
+(ADR 6) about the request; the approver's page and the admin read those events back.
+"""
 
-from .models import AccessRequest, AccessRequestEvent
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import models
+
+from iacs_portal.audit.models import AuditEvent
+from iacs_portal.audit.services import audit_events_for, audit_record
+
+from .models import AccessRequest
+
+PREFIX = "request."
+
+
+class RequestAction(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    DENIED = "denied", "Denied"
+    CANCELLED = "cancelled", "Cancelled by the applicant"
+    EXPIRED = "expired", "Expired undecided"
+    REMINDED = "reminded", "Approvers reminded"
 
 
 def request_event(
-    access_request: AccessRequest, action: str, *, actor=None, from_state: str = "", note: str = ""
-) -> AccessRequestEvent:
-    """Record what happened to the request, for its history page and the tamper-evident trail.
+    access_request: AccessRequest,
+    action: RequestAction,
+    *,
+    actor=None,
+    from_state: str = "",
+    note: str = "",
+) -> AuditEvent:
+    """Record what happened to the request in the tamper-evident trail.
 
     ``from_state`` is the status before a transition; the status now is the one after it.
     """
-    event = AccessRequestEvent.objects.create(
-        access_request=access_request, action=action, actor=actor, note=note
-    )
-    audit_record(
-        action=f"request.{action}",
+    return audit_record(
+        action=PREFIX + action,
         target=access_request,
         actor=actor,
         from_state=from_state,
         to_state=access_request.status if from_state else "",
         reason=note,
     )
-    return event
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    action: str
+    actor_label: str  # the User ID at the time; empty for the system
+    actor_name: str  # the person's name while their account exists
+    from_status: str
+    to_status: str
+    reason: str
+    client_address: str | None
+
+
+def _status_label(value: str) -> str:
+    return AccessRequest.Status(value).label if value in AccessRequest.Status.values else value
+
+
+def _action_label(value: str) -> str:
+    action = value.removeprefix(PREFIX)
+    return RequestAction(action).label if action in RequestAction.values else value
+
+
+def request_history(access_request: AccessRequest) -> list[HistoryEntry]:
+    """The request's audit events, oldest first, in words."""
+    return [
+        HistoryEntry(
+            at=event.at,
+            action=_action_label(event.action),
+            actor_label=event.actor_label,
+            actor_name=event.actor.full_name if event.actor else "",
+            from_status=_status_label(event.from_state),
+            to_status=_status_label(event.to_state),
+            reason=event.reason,
+            client_address=event.client_address,
+        )
+        for event in audit_events_for(access_request).select_related("actor")
+    ]
+
+
+def request_events(access_request: AccessRequest, action: RequestAction):
+    """The audit events of one kind about the request (for checks and tests)."""
+    return audit_events_for(access_request).filter(action=PREFIX + action)

@@ -197,28 +197,3 @@ class AccessRequest(ConcurrentTransitionMixin, ProfessionalContact):
             candidate = f"IR-{digits[:5]}-{digits[5:]}"
             if not AccessRequest.objects.filter(tracking_number=candidate).exists():
                 return candidate
-
-
-class AccessRequestEvent(models.Model):
-    """The audit trail of a request: who did what, when."""
-
-    class Action(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        APPROVED = "approved", "Approved"
-        DENIED = "denied", "Denied"
-        CANCELLED = "cancelled", "Cancelled by the applicant"
-        EXPIRED = "expired", "Expired undecided"
-        REMINDED = "reminded", "Approvers reminded"
-
-    access_request = models.ForeignKey(
-        AccessRequest, on_delete=models.CASCADE, related_name="events"
-    )
-    action = models.CharField(max_length=20, choices=Action)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "pk"]

@@ -18,8 +18,8 @@ from organizations.services import (
 )
 
 from . import routing
-from .history import request_event
-from .models import AccessRequest, AccessRequestEvent
+from .history import RequestAction, request_event
+from .models import AccessRequest
 
 
 class SubmissionError(Exception):
@@ -81,7 +81,7 @@ def access_request_submit(*, access_request: AccessRequest) -> AccessRequest:
     access_request.save()
     request_event(
         access_request,
-        AccessRequestEvent.Action.SUBMITTED,
+        RequestAction.SUBMITTED,
         actor=access_request.applicant,
         from_state=AccessRequest.Status.DRAFT,
     )
@@ -145,7 +145,7 @@ def access_request_approve(*, access_request_id: int, approver) -> AccessRequest
     access_request.save()
     request_event(
         access_request,
-        AccessRequestEvent.Action.APPROVED,
+        RequestAction.APPROVED,
         actor=approver,
         from_state=AccessRequest.Status.SUBMITTED,
     )
@@ -181,7 +181,7 @@ def access_request_cancel(*, access_request_id: int, applicant) -> AccessRequest
     access_request.save()
     request_event(
         access_request,
-        AccessRequestEvent.Action.CANCELLED,
+        RequestAction.CANCELLED,
         actor=applicant,
         from_state=AccessRequest.Status.SUBMITTED,
     )
@@ -205,7 +205,7 @@ def access_request_expire(*, access_request_id: int) -> AccessRequest | None:
         access_request.save()
         request_event(
             access_request,
-            AccessRequestEvent.Action.EXPIRED,
+            RequestAction.EXPIRED,
             from_state=AccessRequest.Status.SUBMITTED,
         )
         transaction.on_commit(lambda: send_request_expired.delay(access_request.pk))
@@ -224,7 +224,7 @@ def access_request_deny(
     access_request.save()
     request_event(
         access_request,
-        AccessRequestEvent.Action.DENIED,
+        RequestAction.DENIED,
         actor=approver,
         from_state=AccessRequest.Status.SUBMITTED,
         note=f"{access_request.get_denial_reason_display()}. {note}",

@@ -7,8 +7,8 @@ from django.utils import timezone
 from accounts.mail import send_templated_email
 
 from . import routing
-from .history import request_event
-from .models import AccessRequest, AccessRequestEvent
+from .history import RequestAction, request_event
+from .models import AccessRequest
 from .services import access_request_expire
 
 
@@ -75,7 +75,7 @@ def _remind_approvers(access_request: AccessRequest) -> None:
             },
         )
     AccessRequest.objects.filter(pk=access_request.pk).update(reminded_at=timezone.now())
-    request_event(access_request, AccessRequestEvent.Action.REMINDED, note=", ".join(recipients))
+    request_event(access_request, RequestAction.REMINDED, note=", ".join(recipients))
 
 
 @shared_task

@@ -8,6 +8,7 @@ from django.views.generic import FormView, ListView
 
 from . import routing
 from .forms import DecisionForm, QueueFilterForm
+from .history import request_history
 from .models import AccessRequest
 from .selectors import queue_filter, queue_filter_options
 from .services import DecisionError, access_request_approve, access_request_deny
@@ -84,7 +85,7 @@ class DecisionView(LoginRequiredMixin, FormView):
         return super().get_context_data(
             access_request=self.access_request,
             sections=request_sections(self.access_request),
-            events=self.access_request.events.select_related("actor"),
+            history=request_history(self.access_request),
             **kwargs,
         )
 

@@ -21,6 +21,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from accounts.middleware import PORTAL_ENTERED_SESSION_KEY
 from approvals.models import AccessRequest
 
 from .factories import DEMO_PERSON
@@ -84,6 +85,14 @@ def sign_in(client, user, password: str = PASSWORD) -> None:
         reverse("accounts:login"), {"username": user.username, "password": password}
     )
     assert response.status_code == 302, response.content.decode()
+
+
+def enter_signed_in(client, user) -> None:
+    """Past the warning screen and signed in, without the login form (which has its own tests)."""
+    client.force_login(user)
+    session = client.session
+    session[PORTAL_ENTERED_SESSION_KEY] = True
+    session.save()
 
 
 def latest_code(email: str) -> str:

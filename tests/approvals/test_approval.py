@@ -6,7 +6,7 @@ from accounts.models import User
 from approvals.models import AccessRequest
 from organizations.models import RoleAssignment
 from tests.factories import OrganizationFactory, security_official
-from tests.registration import submit_bso_registration
+from tests.registration import sign_in, submit_bso_registration
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,14 +24,6 @@ def organization():
 def submitted(client, organization):
     submit_bso_registration(client, organization)
     return AccessRequest.objects.get()
-
-
-def sign_in(client, user):
-    client.post(reverse("accounts:warning"))
-    response = client.post(
-        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
-    )
-    assert response.status_code == 302, response.content.decode()
 
 
 def test_submission_assigns_a_tracking_number_and_emails_it(client, organization):

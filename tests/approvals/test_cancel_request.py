@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from approvals.models import AccessRequest, AccessRequestEvent
+from approvals.history import RequestAction, request_events
+from approvals.models import AccessRequest
 from organizations.models import UserGroup
 from tests.factories import (
     OrganizationFactory,
@@ -44,7 +45,7 @@ def test_cancel_asks_then_withdraws_and_frees_the_proposed_group(client, applica
     pending.refresh_from_db()
     assert pending.status == AccessRequest.Status.CANCELLED
     assert pending.group.status == UserGroup.Status.DENIED
-    event = pending.events.get(action=AccessRequestEvent.Action.CANCELLED)
+    event = request_events(pending, RequestAction.CANCELLED).get()
     assert event.actor == applicant
 
 

@@ -8,7 +8,8 @@ from django.core import mail
 from django.utils import timezone
 
 from approvals import routing
-from approvals.models import AccessRequest, AccessRequestEvent
+from approvals.history import RequestAction, request_events
+from approvals.models import AccessRequest
 from approvals.tasks import remind_and_expire_pending_requests
 from organizations.models import Organization, UserGroup
 from tests.factories import (
@@ -57,7 +58,7 @@ def test_a_request_expires_at_30_days_not_before_and_the_applicant_is_told(organ
     assert run_at(submitted + 30 * DAY)["expired"] == 1
     access_request.refresh_from_db()
     assert access_request.status == AccessRequest.Status.EXPIRED
-    assert access_request.events.filter(action=AccessRequestEvent.Action.EXPIRED).exists()
+    assert request_events(access_request, RequestAction.EXPIRED).exists()
     expired = [m for m in mail.outbox if m.subject.startswith("IACS request expired")]
     assert [m.to for m in expired] == [[access_request.email]]
     assert "30 days" in expired[0].body

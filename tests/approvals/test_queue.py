@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from approvals import routing
-from approvals.models import AccessRequest, AccessRequestEvent
+from approvals.history import RequestAction, request_event
+from approvals.models import AccessRequest
 from approvals.selectors import queue_filter
 from approvals.views import QueueView
 from tests.factories import (
@@ -23,15 +24,9 @@ from tests.factories import (
     security_official,
     submitted_request,
 )
+from tests.registration import enter_signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def enter_signed_in(client, user):
-    client.force_login(user)
-    session = client.session
-    session["portal_entered"] = True
-    session.save()
 
 
 def submitted_days_ago(access_request, days, **fields):
@@ -281,9 +276,7 @@ def test_request_page_shows_what_the_approver_needs(client, world):
     AccessRequest.objects.filter(pk=world.new.pk).update(
         ssn_last4="6781", justification="I back up our SO on weekends."
     )
-    AccessRequestEvent.objects.create(
-        access_request=world.new, action=AccessRequestEvent.Action.SUBMITTED
-    )
+    request_event(world.new, RequestAction.SUBMITTED, from_state=AccessRequest.Status.DRAFT)
     enter_signed_in(client, world.so)
     page = client.get(reverse("approvals:detail", args=[world.new.tracking_number]))
     text = page.content.decode()
@@ -291,7 +284,7 @@ def test_request_page_shows_what_the_approver_needs(client, world):
     assert "***-**-6781" in text
     assert "I back up our SO on weekends." in text
     assert "New user registration" in text and "Backup Security Official" in text
-    assert "History" in text and "Submitted" in text
+    assert "History" in text and "Submitted" in text and "Draft &rarr; Pending approval" in text
 
 
 def test_decision_fields_are_not_labelled_optional(client, world):

@@ -14,7 +14,6 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
-from accounts.middleware import PORTAL_ENTERED_SESSION_KEY
 from approvals import routing
 from organizations import permissions
 from organizations.models import RoleAssignment
@@ -29,6 +28,7 @@ from tests.factories import (
     set_up,
     submitted_request,
 )
+from tests.registration import enter_signed_in
 
 SO, BSO, UGA, END_USER = (
     Role.SECURITY_OFFICIAL,
@@ -112,13 +112,6 @@ def world():
     return SimpleNamespace(people=people, assignments=assignments, **places)
 
 
-def sign_in(client, user):
-    client.force_login(user)
-    session = client.session
-    session[PORTAL_ENTERED_SESSION_KEY] = True
-    session.save()
-
-
 def remove_url(assignment) -> str:
     return reverse("organizations:remove-role", args=[assignment.pk])
 
@@ -143,7 +136,7 @@ def test_who_removes_what_follows_the_matrix(world, remover):
     "remover", [name for name, (_, _, how) in PEOPLE.items() if how != "inactive account"]
 )
 def test_remove_page_opens_only_for_removable_roles_and_is_404_otherwise(client, world, remover):
-    sign_in(client, world.people[remover])
+    enter_signed_in(client, world.people[remover])
     for target, assignment in world.assignments.items():
         expected = 200 if may_remove(remover, target) else 404
         assert client.get(remove_url(assignment)).status_code == expected, target
@@ -151,7 +144,7 @@ def test_remove_page_opens_only_for_removable_roles_and_is_404_otherwise(client,
 
 @pytest.mark.django_db
 def test_post_for_someone_elses_role_is_404_and_changes_nothing(client, world):
-    sign_in(client, world.people["a_bso"])
+    enter_signed_in(client, world.people["a_bso"])
     for target in ("a_so", "a_bso2", "b_end_user"):
         response = client.post(remove_url(world.assignments[target]), {"reason": "Left"})
         assert response.status_code == 404
@@ -163,7 +156,7 @@ def test_post_for_someone_elses_role_is_404_and_changes_nothing(client, world):
 
 @pytest.mark.django_db
 def test_nobody_removes_their_own_role(client, world):
-    sign_in(client, world.people["a_so"])
+    enter_signed_in(client, world.people["a_so"])
     assert client.get(remove_url(world.assignments["a_so"])).status_code == 404
     assert not permissions.can_remove(
         user=world.people["a_so"], assignment=world.assignments["a_so"]
@@ -172,7 +165,7 @@ def test_nobody_removes_their_own_role(client, world):
 
 @pytest.mark.django_db
 def test_manage_roles_lists_the_removable_roles_and_filters_by_group(client, world):
-    sign_in(client, world.people["a_bso"])
+    enter_signed_in(client, world.people["a_bso"])
     page = client.get(reverse("organizations:manage-roles")).content.decode()
     assert "<caption>Roles you may remove" in page
     for name in PEOPLE:
@@ -194,9 +187,9 @@ def test_manage_roles_needs_sign_in(client):
 
 @pytest.mark.django_db
 def test_my_profile_links_manage_roles_only_for_people_who_may_remove(client, world):
-    sign_in(client, world.people["a_billing_uga"])
+    enter_signed_in(client, world.people["a_billing_uga"])
     assert "Manage Roles" in client.get(reverse("accounts:my_profile")).content.decode()
-    sign_in(client, world.people["a_billing_end_user"])
+    enter_signed_in(client, world.people["a_billing_end_user"])
     assert "Manage Roles" not in client.get(reverse("accounts:my_profile")).content.decode()
 
 
@@ -206,7 +199,7 @@ def test_removal_records_who_why_and_emails_the_person(
 ):
     so, end_user = world.people["a_so"], world.people["a_front_end_user"]
     assignment = world.assignments["a_front_end_user"]
-    sign_in(client, so)
+    enter_signed_in(client, so)
     page = client.get(remove_url(assignment)).content.decode()
     assert end_user.full_name in page and end_user.username in page and "End User" in page
     with django_capture_on_commit_callbacks(execute=True):
@@ -227,7 +220,7 @@ def test_removal_records_who_why_and_emails_the_person(
 @pytest.mark.django_db
 def test_a_reason_is_required(client, world):
     assignment = world.assignments["b_end_user"]
-    sign_in(client, world.people["b_uga"])
+    enter_signed_in(client, world.people["b_uga"])
     response = client.post(remove_url(assignment), {"reason": "   "})
     page = response.content.decode()
     assert response.status_code == 200
@@ -268,7 +261,7 @@ def test_an_so_with_an_inactive_account_does_not_count_as_another_so():
 
 @pytest.mark.django_db
 def test_an_so_removes_another_so_of_the_organization(client, world):
-    sign_in(client, world.people["a_so"])
+    enter_signed_in(client, world.people["a_so"])
     response = client.post(remove_url(world.assignments["a_so2"]), {"reason": "Retired"})
     assert response.status_code == 302
     assert not RoleAssignment.objects.filter(
