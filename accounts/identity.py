@@ -8,10 +8,12 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 
 from .models import User
 
 
+@sensitive_variables()
 def ssn_digest(ssn: str) -> str:
     return hmac.new(settings.SSN_DIGEST_KEY.encode(), ssn.encode(), hashlib.sha256).hexdigest()
 
