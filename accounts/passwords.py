@@ -99,24 +99,22 @@ class PersonalInformationValidator:
         self.min_part_length = min_part_length
 
     def _parts(self, user) -> list[str]:
-        email = getattr(user, "email", "") or ""
-        values = [
-            getattr(user, "username", ""),
-            getattr(user, "first_name", ""),
-            getattr(user, "last_name", ""),
-            email.partition("@")[0],
-        ]
-        parts = []
-        for value in values:
-            parts += [p for p in re.split(r"[\W_]+", (value or "").casefold()) if p]
-            parts.append(re.sub(r"[\W_]+", "", (value or "").casefold()))
+        def squeezed(value: str) -> str:
+            return re.sub(r"[\W_]+", "", value.casefold())
+
+        local_part = (getattr(user, "email", "") or "").partition("@")[0]
+        wholes = [getattr(user, "username", "") or "", local_part]
+        names = [getattr(user, "first_name", "") or "", getattr(user, "last_name", "") or ""]
+        parts = [squeezed(value) for value in wholes + names]
+        for name in names:  # "Mary-Jane" or "De la Cruz": each word counts too
+            parts += re.split(r"[\W_]+", name.casefold())
         return sorted({p for p in parts if len(p) >= self.min_part_length})
 
     def validate(self, password, user=None):
         if user is None:
             return
         folded = password.casefold()
-        squeezed = re.sub(r"[\W_]+", "", folded)
+        squeezed = re.sub(r"[\W_]+", "", folded)  # "o-k-a-f-o-r" still spells the name
         if any(part in folded or part in squeezed for part in self._parts(user)):
             raise ValidationError(
                 "Your password cannot contain your User ID, your first or last name, or the "
