@@ -19,7 +19,6 @@ class UserAdmin(DjangoUserAdmin):
                     "last_name",
                     "suffix",
                     "email",
-                    "date_of_birth",
                     "masked_ssn",
                 ]
             },
@@ -39,6 +38,9 @@ class UserAdmin(DjangoUserAdmin):
         ),
         ("Staff", {"fields": ["is_staff", "is_superuser", "groups", "user_permissions"]}),
     ]
+    # The SSN shows only masked and the date of birth not at all (ADR 10): they are not in the
+    # fieldsets, and excluded so that no form built from this admin can carry them.
+    exclude = ["ssn", "date_of_birth", "ssn_digest"]
     readonly_fields = [
         "masked_ssn",
         "must_change_password",

@@ -5,6 +5,7 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.views.decorators.debug import sensitive_variables
 
 
 class SecretInput(forms.TextInput):
@@ -31,6 +32,7 @@ class SSNField(forms.CharField):
             "spellcheck": "false",
         }
 
+    @sensitive_variables()  # error reports never show the SSN
     def clean(self, value):
         value = super().clean(value)
         if value in self.empty_values:
@@ -108,6 +110,7 @@ class DateOfBirthField(forms.DateField):
     def widget_attrs(self, widget):
         return {**super().widget_attrs(widget), "autocomplete": "bday", "inputmode": "numeric"}
 
+    @sensitive_variables()
     def clean(self, value):
         value = super().clean(value)
         if value in self.empty_values:

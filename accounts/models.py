@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 
 from .geo import COUNTRIES, US_STATES_AND_TERRITORIES
+from .model_fields import EncryptedDateField, EncryptedTextField
 
 
 class ProfessionalContact(models.Model):
@@ -40,9 +41,11 @@ class User(AbstractUser, ProfessionalContact):
     username = models.CharField("User ID", max_length=20, unique=True)
     middle_name = models.CharField(max_length=100, blank=True)
     suffix = models.CharField(max_length=20, blank=True)
-    date_of_birth = models.DateField(null=True, blank=True)
-    # The person's SSN is never stored: its last four digits for display, and a keyed digest
-    # (accounts.identity) that recognises the same person registering again.
+    # Encrypted at rest (ADR 10). The full SSN is kept only so the digest below can be
+    # recomputed under a new SSN_DIGEST_KEY; it is never shown: the last four digits are.
+    date_of_birth = EncryptedDateField(null=True, blank=True)
+    ssn = EncryptedTextField("SSN", blank=True, default="", editable=False)
+    # The keyed digest (accounts.identity) recognises the same person registering again.
     ssn_last4 = models.CharField("SSN (last 4)", max_length=4, blank=True)
     ssn_digest = models.CharField(max_length=64, blank=True, editable=False)
     must_change_password = models.BooleanField(

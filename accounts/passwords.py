@@ -83,3 +83,74 @@ class BlocklistValidator:
 
     def get_help_text(self):
         return "Your password cannot be a common password or contain the name of this service."
+
+
+class PersonalInformationValidator:
+    """Refuses a password that contains the User ID, a name or the email's local part.
+
+    Django's UserAttributeSimilarityValidator compares the whole password with each attribute,
+    so a long passphrase that merely contains the person's last name passes it. Here any part
+    of ``min_part_length`` or more letters counts, compared case-insensitively. A registration
+    has no user yet: then nothing is compared (the account is made later with a temporary
+    password, and the person chooses theirs signed in).
+    """
+
+    def __init__(self, min_part_length: int = 3):
+        self.min_part_length = min_part_length
+
+    def _parts(self, user) -> list[str]:
+        def squeezed(value: str) -> str:
+            return re.sub(r"[\W_]+", "", value.casefold())
+
+        local_part = (getattr(user, "email", "") or "").partition("@")[0]
+        wholes = [getattr(user, "username", "") or "", local_part]
+        names = [getattr(user, "first_name", "") or "", getattr(user, "last_name", "") or ""]
+        parts = [squeezed(value) for value in wholes + names]
+        for name in names:  # "Mary-Jane" or "De la Cruz": each word counts too
+            parts += re.split(r"[\W_]+", name.casefold())
+        return sorted({p for p in parts if len(p) >= self.min_part_length})
+
+    def validate(self, password, user=None):
+        if user is None:
+            return
+        folded = password.casefold()
+        squeezed = re.sub(r"[\W_]+", "", folded)  # "o-k-a-f-o-r" still spells the name
+        if any(part in folded or part in squeezed for part in self._parts(user)):
+            raise ValidationError(
+                "Your password cannot contain your User ID, your first or last name, or the "
+                "part of your email address before the @.",
+                code="password_contains_personal_information",
+            )
+
+    def get_help_text(self):
+        return (
+            "Your password cannot contain your User ID, your name or the first part of your "
+            "email address."
+        )
+
+
+class CompositionValidator:
+    """Upper case, lower case and a digit: only where a site's policy demands it.
+
+    Off unless PASSWORD_REQUIRE_COMPOSITION is set: NIST SP 800-63B-4 says verifiers should not
+    impose composition rules, which push people to predictable patterns ("Password1").
+    """
+
+    def validate(self, password, user=None):
+        missing = [
+            label
+            for label, pattern in (
+                ("an upper case letter", r"[A-Z]"),
+                ("a lower case letter", r"[a-z]"),
+                ("a digit", r"\d"),
+            )
+            if not re.search(pattern, password)
+        ]
+        if missing:
+            raise ValidationError(
+                "Your password must contain " + ", ".join(missing) + ".",
+                code="password_composition",
+            )
+
+    def get_help_text(self):
+        return "Your password must contain an upper case letter, a lower case letter and a digit."

@@ -37,6 +37,7 @@ def user_create(
     email: str,
     contact: dict,
     date_of_birth=None,
+    ssn: str = "",
     ssn_last4: str = "",
     ssn_digest: str = "",
 ) -> User:
@@ -48,6 +49,7 @@ def user_create(
         suffix=suffix,
         email=email,
         date_of_birth=date_of_birth,
+        ssn=ssn,
         ssn_last4=ssn_last4,
         ssn_digest=ssn_digest,
         must_change_password=True,

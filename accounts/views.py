@@ -5,7 +5,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.module_loading import import_string
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
 from .forms import AuthenticationAnswersForm, ChangePasswordForm, LoginForm, NewPasswordForm
@@ -53,6 +55,9 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
+# Error reports (the admins' email of a 500) show POST data: never passwords or answers. The
+# login view inherits the same protection from Django's LoginView.
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class ChangePasswordView(LoginRequiredMixin, FormView):
     """Guide step 25, and My Profile's Change Password (which asks for the current one)."""
 
@@ -74,6 +79,7 @@ class ChangePasswordView(LoginRequiredMixin, FormView):
         return redirect("accounts:my_profile")
 
 
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class ChangeAnswersView(LoginRequiredMixin, FormView):
     """Guide step 27: answer at least two of the ten authentication questions."""
 

@@ -21,7 +21,9 @@ class AccessRequestAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "role", "kind"]
     search_fields = ["tracking_number", "last_name", "first_name", "email", "applicant__username"]
-    exclude = ["ssn_digest", "completed_steps"]
+    # Personal data stays out of the admin (ADR 10): the SSN only masked, the date of birth not
+    # at all, and never the digest.
+    exclude = ["ssn", "date_of_birth", "ssn_digest", "completed_steps"]
     readonly_fields = ["status", "masked_ssn", "history"]
 
     def has_change_permission(self, request, obj=None):

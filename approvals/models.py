@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from accounts.model_fields import EncryptedDateField, EncryptedTextField
 from accounts.models import EmailVerification, ProfessionalContact
 from organizations.models import Community, Organization, UserGroup
 from organizations.roles import Role
@@ -73,13 +74,15 @@ class AccessRequest(ConcurrentTransitionMixin, ProfessionalContact):
         related_name="access_requests",
     )
 
-    # User Information, checked against SSA. The SSN itself is never stored: only its last
-    # four digits for display and a keyed digest for recognising the same person again.
+    # User Information, checked against SSA. The SSN and date of birth are encrypted at rest
+    # (ADR 10); the last four digits are for display, the keyed digest for recognising the same
+    # person again.
     first_name = models.CharField(max_length=100, blank=True)
     middle_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
     suffix = models.CharField(max_length=20, blank=True)
-    date_of_birth = models.DateField(null=True, blank=True)
+    date_of_birth = EncryptedDateField(null=True, blank=True)
+    ssn = EncryptedTextField("SSN", blank=True, default="", editable=False)
     ssn_last4 = models.CharField(max_length=4, blank=True)
     ssn_digest = models.CharField(max_length=64, blank=True)
     email = models.EmailField(blank=True)

@@ -116,6 +116,7 @@ def _account_for(access_request: AccessRequest):
         email=access_request.email,
         contact=access_request.contact_values(),
         date_of_birth=access_request.date_of_birth,
+        ssn=access_request.ssn,
         ssn_last4=access_request.ssn_last4,
         ssn_digest=access_request.ssn_digest,
     )

@@ -31,6 +31,7 @@ def draft_start_for_user(request, *, community, kind: str, **fields) -> AccessRe
         last_name=user.last_name,
         suffix=user.suffix,
         date_of_birth=user.date_of_birth,
+        ssn=user.ssn,
         ssn_last4=user.ssn_last4,
         ssn_digest=user.ssn_digest,
         email=user.email,

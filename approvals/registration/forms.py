@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.fields import DateOfBirthField, SSNField, USPhoneField, ZIPCodeField
 from accounts.geo import COUNTRIES, US_STATES_AND_TERRITORIES
@@ -101,6 +102,8 @@ class UserInformationForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
+    # Error reports list the local variables of each frame: none from here down (the SSA check).
+    @sensitive_variables()
     def clean(self):
         cleaned = super().clean()
         email, confirmation = cleaned.get("email"), cleaned.get("email_confirmation")

@@ -7,6 +7,8 @@ The role-specific steps are in ``role_views.py``, review, cancel and acknowledge
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.generic import FormView, TemplateView
 
 from accounts.identity import account_for_ssn_digest, ssn_digest
@@ -137,6 +139,8 @@ class RoleTermsView(StepView):
         return ["role_terms_accepted_at"]
 
 
+# Error reports (the admins' email of a 500) show POST data: never the SSN or date of birth.
+@method_decorator(sensitive_post_parameters("ssn", "date_of_birth"), name="dispatch")
 class UserInformationView(StepView):
     """Guide step 9: name, date of birth, SSN and email, checked against SSA."""
 
@@ -153,6 +157,7 @@ class UserInformationView(StepView):
             "email_confirmation": draft.email,
         }  # fmt: skip
 
+    @method_decorator(sensitive_variables())
     def form_valid(self, form):
         digest = ssn_digest(form.cleaned_data["ssn"])
         existing = account_for_ssn_digest(digest)
@@ -182,11 +187,13 @@ class UserInformationView(StepView):
         self.digest = digest
         return super().form_valid(form)
 
+    @method_decorator(sensitive_variables())
     def save(self, form):
         data = form.cleaned_data
         draft = self.draft
         for name in ("first_name", "middle_name", "last_name", "suffix", "date_of_birth", "email"):
             setattr(draft, name, data[name])
+        draft.ssn = data["ssn"]
         draft.ssn_last4 = data["ssn"][-4:]
         draft.ssn_digest = self.digest
         draft.ssa_verified_at = timezone.now()
@@ -194,10 +201,11 @@ class UserInformationView(StepView):
         draft.completed_steps = [s for s in draft.completed_steps if s != Step.VERIFY_EMAIL]
         return [
             "first_name", "middle_name", "last_name", "suffix", "date_of_birth", "email",
-            "ssn_last4", "ssn_digest", "ssa_verified_at", "email_verification",
+            "ssn", "ssn_last4", "ssn_digest", "ssa_verified_at", "email_verification",
         ]  # fmt: skip
 
 
+@method_decorator(sensitive_post_parameters("code"), name="dispatch")
 class VerifyEmailView(StepView):
     """Guide steps 10-12: enter the emailed code; resend replaces it."""
 

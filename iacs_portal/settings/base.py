@@ -3,6 +3,8 @@
 The README's configuration table lists every variable read here.
 """
 
+import base64
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -171,6 +173,25 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=1),
     },
 }
+
+# Issue 5: protected personal data
+# Keys of the authenticated encryption of the SSN and date of birth at rest (accounts.crypto,
+# ADR 10): comma-separated Fernet keys; the first encrypts, every one decrypts. Rotation:
+# docs/account-security.md. Without the variable (development and tests only; production
+# requires it) one key is derived from SECRET_KEY, so changing SECRET_KEY makes data encrypted
+# under it unreadable.
+_DEVELOPMENT_FIELD_KEY = base64.urlsafe_b64encode(
+    hashlib.sha256(b"iacs-portal field encryption\x00" + SECRET_KEY.encode()).digest()
+).decode()
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[_DEVELOPMENT_FIELD_KEY])
+# Django's UserAttributeSimilarityValidator compares whole strings: this one also refuses a
+# password that contains the User ID, a name or the email's local part.
+AUTH_PASSWORD_VALIDATORS.insert(1, {"NAME": "accounts.passwords.PersonalInformationValidator"})
+# An optional validator for sites that must require upper case, lower case and a digit (off by
+# default, as NIST SP 800-63B-4 advises against composition rules).
+PASSWORD_REQUIRE_COMPOSITION = env.bool("PASSWORD_REQUIRE_COMPOSITION", default=False)
+if PASSWORD_REQUIRE_COMPOSITION:
+    AUTH_PASSWORD_VALIDATORS.append({"NAME": "accounts.passwords.CompositionValidator"})
 
 # SPEC 8: the SSA verifier. Any class with ``matches(*, first_name, last_name, date_of_birth, ssn)``.
 SSA_VERIFIER_BACKEND = env("SSA_VERIFIER_BACKEND", default="accounts.ssa.CsvStubVerifier")

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from approvals.models import AccessRequest
 from tests.factories import OrganizationFactory
+from tests.pii import database_rows
 from tests.registration import (
     CONTACT,
     enter_portal,
@@ -108,7 +109,7 @@ def test_ssn_is_never_stored_in_plain_text(client):
     start_bso_registration(client)
     client.post(reverse("registration:user-information"), user_information(EMAIL))
     draft = AccessRequest.objects.get()
-    stored = " ".join(str(value) for value in AccessRequest.objects.values().get().values())
+    stored = " ".join(text for _table, text in database_rows())  # raw rows, not decrypted
     assert "123456781" not in stored and "123-45-6781" not in stored
     assert draft.masked_ssn == "***-**-6781"
 
