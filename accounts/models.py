@@ -53,6 +53,15 @@ class User(AbstractUser, ProfessionalContact):
     )
     temporary_password_expires_at = models.DateTimeField(null=True, blank=True)
     temporary_password_used_at = models.DateTimeField(null=True, blank=True)
+    # Issue 5: recovery and inactivity (accounts/recovery.py, accounts/inactivity.py).
+    disabled_for_inactivity_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when the daily task disabled the account; Forgot password re-enables it.",
+    )
+    recovery_failed_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Part of every reset link's hash: raised when too many wrong answers spend the links.
+    recovery_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -130,6 +139,12 @@ class EmailVerification(models.Model):
     failed_attempts = models.PositiveSmallIntegerField(default=0)
     verified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Issue 5: a change of email from My Profile (accounts/profile.py): whose, and the address
+    # it replaced, which is told of the change.
+    user = models.ForeignKey(
+        "User", null=True, blank=True, on_delete=models.CASCADE, related_name="email_changes"
+    )
+    replaces_email = models.EmailField(blank=True)
 
     def __str__(self) -> str:
         return f"Verification of {self.email}"

@@ -47,3 +47,98 @@ def send_duplicate_registration_notice(user_id: int) -> None:
 def schedule_new_account_emails(user_id: int) -> None:
     """The two separate credential emails, User ID first. Call from transaction.on_commit."""
     chain(send_user_id_email.si(user_id), send_temporary_password_email.si(user_id)).delay()
+
+
+# Issue 5: recovery, My Profile and inactivity. Each email is a notice to the person; a reset
+# link's token is made here, inside the task that mails it.
+
+
+def _minutes(delta) -> int:
+    return int(delta.total_seconds() // 60)
+
+
+@shared_task
+def send_forgot_user_id(user_ids: list[int]) -> None:
+    users = list(User.objects.filter(pk__in=user_ids).order_by("pk"))
+    if users:
+        send_templated_email(event="forgot_user_id", to=[users[0].email], context={"users": users})
+
+
+@shared_task
+def send_password_reset_link(user_id: int) -> None:
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from .recovery import recovery_tokens
+
+    user = User.objects.get(pk=user_id)
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": recovery_tokens.make_token(user),
+        },
+    )
+    send_templated_email(
+        event="password_reset",
+        to=[user.email],
+        context={
+            "user": user,
+            "link": settings.PORTAL_BASE_URL.rstrip("/") + path,
+            "minutes": _minutes(settings.PASSWORD_RESET_LINK_TTL),
+        },
+    )
+
+
+@shared_task
+def send_password_reset_unavailable(user_id: int) -> None:
+    """Forgot password asked for an account whose first login is not finished."""
+    user = User.objects.get(pk=user_id)
+    send_templated_email(
+        event="password_reset_unavailable", to=[user.email], context={"user": user}
+    )
+
+
+@shared_task
+def send_password_changed(user_id: int) -> None:
+    user = User.objects.get(pk=user_id)
+    send_templated_email(event="password_changed", to=[user.email], context={"user": user})
+
+
+@shared_task
+def send_answers_changed(user_id: int) -> None:
+    user = User.objects.get(pk=user_id)
+    send_templated_email(event="answers_changed", to=[user.email], context={"user": user})
+
+
+@shared_task
+def send_email_changed(verification_id: int) -> None:
+    """Tell the old address (and confirm to the new one) that the account's email changed."""
+    from .models import EmailVerification
+
+    change = EmailVerification.objects.select_related("user").get(pk=verification_id)
+    context = {"user": change.user, "old_email": change.replaces_email, "new_email": change.email}
+    for address, to_old in ((change.replaces_email, True), (change.email, False)):
+        if address:
+            send_templated_email(
+                event="email_changed", to=[address], context={**context, "to_old": to_old}
+            )
+
+
+@shared_task
+def disable_inactive_accounts() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): disable accounts without a sign-in for the limit."""
+    from .inactivity import users_disable_inactive
+
+    return len(users_disable_inactive())
+
+
+@shared_task
+def send_inactivity_notice(user_id: int) -> None:
+    user = User.objects.get(pk=user_id)
+    send_templated_email(
+        event="account_disabled_inactive",
+        to=[user.email],
+        context={"user": user, "days": settings.ACCOUNT_INACTIVITY_LIMIT.days},
+    )

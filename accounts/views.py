@@ -12,6 +12,7 @@ from django.views.generic import FormView, TemplateView
 
 from .forms import AuthenticationAnswersForm, ChangePasswordForm, LoginForm, NewPasswordForm
 from .middleware import PORTAL_ENTERED_SESSION_KEY, safe_next_url
+from .notifications import notify_answers_changed, notify_password_changed
 from .services import user_change_password, user_record_login, user_set_authentication_answers
 
 
@@ -72,6 +73,7 @@ class ChangePasswordView(LoginRequiredMixin, FormView):
     def form_valid(self, form):
         user = self.request.user
         user_change_password(user=user, new_password=form.cleaned_data["new_password1"])
+        notify_password_changed(user=user)
         update_session_auth_hash(self.request, user)
         messages.success(self.request, "Your password has been changed.")
         if not user.has_authentication_answers():
@@ -88,7 +90,12 @@ class ChangeAnswersView(LoginRequiredMixin, FormView):
     success_url = reverse_lazy("accounts:answers_saved")
 
     def form_valid(self, form):
-        user_set_authentication_answers(user=self.request.user, answers=form.answers())
+        user = self.request.user
+        # Answering for the first time (first login) is not a change worth a notice.
+        had_answers = user.has_authentication_answers()
+        user_set_authentication_answers(user=user, answers=form.answers())
+        if had_answers:
+            notify_answers_changed(user=user)
         return super().form_valid(form)
 
 

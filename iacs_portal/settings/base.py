@@ -193,6 +193,22 @@ PASSWORD_REQUIRE_COMPOSITION = env.bool("PASSWORD_REQUIRE_COMPOSITION", default=
 if PASSWORD_REQUIRE_COMPOSITION:
     AUTH_PASSWORD_VALIDATORS.append({"NAME": "accounts.passwords.CompositionValidator"})
 
+# Issue 5: recovery, My Profile and inactivity
+# Forgot password: the emailed link works this long, once; then two authentication answers,
+# with this many wrong tries before the link is spent.
+PASSWORD_RESET_LINK_TTL = timedelta(minutes=env.int("PASSWORD_RESET_LINK_MINUTES", default=30))
+PASSWORD_RESET_TIMEOUT = int(PASSWORD_RESET_LINK_TTL.total_seconds())
+RECOVERY_QUESTIONS_ASKED = env.int("RECOVERY_QUESTIONS_ASKED", default=2)
+RECOVERY_ANSWER_MAX_ATTEMPTS = env.int("RECOVERY_ANSWER_MAX_ATTEMPTS", default=3)
+# Accounts with no sign-in for this long are disabled by the daily task (SPEC 9: 60 days).
+ACCOUNT_INACTIVITY_LIMIT = timedelta(days=env.int("ACCOUNT_INACTIVITY_DAYS", default=60))
+# Where emailed links point (the reset link): the portal's address as its users reach it.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+CELERY_BEAT_SCHEDULE["disable-inactive-accounts"] = {
+    "task": "accounts.tasks.disable_inactive_accounts",
+    "schedule": timedelta(days=1),
+}
+
 # SPEC 8: the SSA verifier. Any class with ``matches(*, first_name, last_name, date_of_birth, ssn)``.
 SSA_VERIFIER_BACKEND = env("SSA_VERIFIER_BACKEND", default="accounts.ssa.CsvStubVerifier")
 SSA_STUB_RECORDS = env(

@@ -23,7 +23,7 @@ def decrypt_dates_of_birth(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0004_issue5_personal_data"),
+        ("accounts", "0004_personal_data_encrypted"),
         ("approvals", "0004_history_is_the_audit_trail"),
     ]
 

@@ -1,0 +1,68 @@
+"""Disabling accounts nobody signed in to for ``ACCOUNT_INACTIVITY_LIMIT`` (issue 5, ADR 8).
+
+Inactivity counts from the last sign-in, or from the account's creation (its approval) when
+the person never signed in. Staff accounts are disabled too, as CMS does; superusers are not
+(they are the operators' break-glass accounts, managed with ``manage.py``). A disabled account
+is re-enabled by its owner completing Forgot password.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from iacs_portal.audit.services import audit_record
+
+from .models import User
+
+
+def inactive_users(*, now=None):
+    """Active accounts whose last sign-in (or creation) is at least the limit ago."""
+    cutoff = (now or timezone.now()) - settings.ACCOUNT_INACTIVITY_LIMIT
+    return (
+        User.objects.filter(is_active=True, is_superuser=False)
+        .annotate(last_activity=Coalesce("last_login", "date_joined"))
+        .filter(last_activity__lte=cutoff)
+    )
+
+
+def users_disable_inactive(*, now=None) -> list[int]:
+    """Disable, audit and (after commit) email each inactive account; return their ids."""
+    from .tasks import send_inactivity_notice
+
+    disabled = []
+    for user_id in inactive_users(now=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            user = inactive_users(now=now).select_for_update().filter(pk=user_id).first()
+            if user is None:  # signed in (or was disabled) since the list was read
+                continue
+            user.is_active = False
+            user.disabled_for_inactivity_at = timezone.now()
+            user.save(update_fields=["is_active", "disabled_for_inactivity_at"])
+            audit_record(
+                action="account.disabled_inactive",
+                target=user,
+                from_state="active",
+                to_state="disabled",
+                reason=f"No sign-in for {settings.ACCOUNT_INACTIVITY_LIMIT.days} days.",
+            )
+            transaction.on_commit(lambda pk=user.pk: send_inactivity_notice.delay(pk))
+        disabled.append(user_id)
+    return disabled
+
+
+def user_reenable(*, user: User) -> None:
+    """Forgot password completed: the account works again. Call inside the reset transaction."""
+    previous = user.disabled_for_inactivity_at
+    user.is_active = True
+    user.disabled_for_inactivity_at = None
+    user.save(update_fields=["is_active", "disabled_for_inactivity_at"])
+    if previous is not None:
+        audit_record(
+            action="account.reenabled",
+            target=user,
+            actor=user,
+            from_state="disabled",
+            to_state="active",
+            reason="Forgot password completed.",
+        )
