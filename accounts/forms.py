@@ -1,9 +1,21 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
 
+from .lockout import login_failure_record, user_is_locked
 from .models import AuthenticationQuestion, User
 from .services import temporary_password_refusal
+
+
+def invalid_login_message() -> str:
+    """One message for an unknown User ID, a wrong password and a locked account."""
+    minutes = int(settings.LOGIN_LOCKOUT_DURATION.total_seconds() // 60)
+    return (
+        "The User ID or password is not correct, or the account is locked. Passwords are "
+        f"case-sensitive. After {settings.LOGIN_FAILURE_LIMIT} failed attempts an account is "
+        f"locked for {minutes} minutes; the help desk can unlock it sooner."
+    )
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -16,9 +28,26 @@ class LoginForm(auth_forms.AuthenticationForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     error_messages = {
-        "invalid_login": "The User ID or password is not correct. Both are case-sensitive.",
+        "invalid_login": "",  # invalid_login_message(), read when the settings are
         "inactive": "This account is disabled. Contact the help desk.",
     }
+
+    def get_invalid_login_error(self):
+        return forms.ValidationError(invalid_login_message(), code="invalid_login")
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            # The backend matches the User ID in any case and refuses a locked account.
+            self.user_cache = authenticate(self.request, username=username, password=password)
+            if self.user_cache is None:
+                account = User.objects.filter(username__iexact=username).order_by("pk").first()
+                if account is not None and not user_is_locked(user=account):
+                    login_failure_record(user=account)
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
     def confirm_login_allowed(self, user: User) -> None:
         super().confirm_login_allowed(user)

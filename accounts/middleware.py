@@ -1,4 +1,9 @@
-"""Two gates every request passes: the warning screen, then the first-login setup."""
+"""Gates every request passes: the warning screen, the first-login setup, required two-factor.
+
+The order at sign-in (ADR 7): User ID and password, then the one-time code if the person has
+an authenticator app, then the first-login setup (new password, questions), then, for a role
+that requires two-factor, setting up the app. Each gate opens only when the one before is done.
+"""
 
 from urllib.parse import urlencode
 
@@ -62,3 +67,41 @@ class FirstLoginMiddleware:
                 target = "change_password" if user.must_change_password else "change_answers"
                 return redirect(reverse(f"accounts:{target}"))
         return self.get_response(request)
+
+
+class TwoFactorGateMiddleware:
+    """SPEC 9: SOs, BSOs, UGAs and staff reach nothing until signed in with two factors.
+
+    Without an authenticator app they are sent to set one up. A session signed in without the
+    code (which the sign-in pages never make) is ended and sent to sign in again.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.contrib.auth import logout
+
+        from .two_factor import user_has_two_factor, user_requires_two_factor
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or request.path.startswith(_ALWAYS_OPEN):
+            return self.get_response(request)
+        allowed = {
+            reverse("accounts:two_factor_setup"),
+            reverse("accounts:answers_saved"),  # the end of the first-login setup
+            reverse("accounts:logout"),
+            reverse("accounts:warning"),
+        }
+        if (
+            request.path in allowed
+            or user.needs_first_login_setup()  # the first-login gate comes first
+            or user.is_verified()
+            or not user_requires_two_factor(user)
+        ):
+            return self.get_response(request)
+        if user_has_two_factor(user):
+            logout(request)
+            request.session[PORTAL_ENTERED_SESSION_KEY] = True
+            return redirect(reverse("accounts:login"))
+        return redirect(reverse("accounts:two_factor_setup"))

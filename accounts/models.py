@@ -62,6 +62,8 @@ class User(AbstractUser, ProfessionalContact):
     recovery_failed_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     # Part of every reset link's hash: raised when too many wrong answers spend the links.
     recovery_generation = models.PositiveIntegerField(default=0, editable=False)
+    # SPEC 9: set when too many sign-ins fail (accounts.lockout); the help desk may clear it.
+    locked_until = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -152,3 +154,16 @@ class EmailVerification(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in (wrong password or wrong code) of an account, for the lockout window.
+
+    One row per failure, so that "5 within 120 minutes" is counted exactly (ADR 7).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_failures")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "at"], name="login_failure_window")]

@@ -142,3 +142,32 @@ def send_inactivity_notice(user_id: int) -> None:
         to=[user.email],
         context={"user": user, "days": settings.ACCOUNT_INACTIVITY_LIMIT.days},
     )
+
+
+@shared_task
+def send_account_locked_email(user_id: int) -> None:
+    user = User.objects.get(pk=user_id)
+    minutes = int(settings.LOGIN_LOCKOUT_DURATION.total_seconds() // 60)
+    send_templated_email(
+        event="account_locked",
+        to=[user.email],
+        context={"user": user, "minutes": minutes, "failures": settings.LOGIN_FAILURE_LIMIT},
+    )
+
+
+TWO_FACTOR_CHANGES = {
+    "enrolled": "An authenticator app was set up for two-factor sign-in",
+    "replaced": "Your authenticator app for two-factor sign-in was replaced",
+    "removed": "Two-factor sign-in was turned off",
+    "backup_codes": "New backup codes were made; the earlier ones no longer work",
+}
+
+
+@shared_task
+def send_two_factor_changed_email(user_id: int, change: str) -> None:
+    user = User.objects.get(pk=user_id)
+    send_templated_email(
+        event="two_factor_changed",
+        to=[user.email],
+        context={"user": user, "change": TWO_FACTOR_CHANGES[change]},
+    )

@@ -10,10 +10,10 @@ from django.utils.module_loading import import_string
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
-from .forms import AuthenticationAnswersForm, ChangePasswordForm, LoginForm, NewPasswordForm
+from .forms import AuthenticationAnswersForm, ChangePasswordForm, NewPasswordForm
 from .middleware import PORTAL_ENTERED_SESSION_KEY, safe_next_url
 from .notifications import notify_answers_changed, notify_password_changed
-from .services import user_change_password, user_record_login, user_set_authentication_answers
+from .services import user_change_password, user_set_authentication_answers
 
 
 class WarningView(TemplateView):
@@ -38,18 +38,6 @@ class AccountManagementView(TemplateView):
 
     template_name = "accounts/account_management.html"
     extra_context = {"nav_current": "account_management"}
-
-
-class LoginView(auth_views.LoginView):
-    """Guide step 24: Login to IACS."""
-
-    template_name = "accounts/login.html"
-    authentication_form = LoginForm
-    redirect_authenticated_user = True
-
-    def form_valid(self, form):
-        user_record_login(user=form.get_user())
-        return super().form_valid(form)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -84,3 +84,15 @@ def can_remove(*, user, assignment: RoleAssignment) -> bool:
 def can_manage_roles(*, user) -> bool:
     """Whether the user may remove anything (shows Manage Roles on My Profile)."""
     return removable_assignments(user=user).exists()
+
+
+TWO_FACTOR_ROLES = frozenset(
+    {Role.SECURITY_OFFICIAL, Role.BACKUP_SECURITY_OFFICIAL, Role.USER_GROUP_ADMINISTRATOR}
+)
+
+
+def requires_two_factor(user) -> bool:
+    """SPEC 9: SOs, BSOs and UGAs sign in with two factors (settings.TWO_FACTOR_REQUIRED_CHECK)."""
+    return RoleAssignment.objects.filter(
+        user=user, status=RoleAssignment.Status.ACTIVE, role__in=TWO_FACTOR_ROLES
+    ).exists()

@@ -22,10 +22,12 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.middleware import PORTAL_ENTERED_SESSION_KEY
+from accounts.two_factor import user_requires_two_factor
 from approvals.models import AccessRequest
 
 from .factories import DEMO_PERSON
 from .factories import community as community_named
+from .two_factor import authenticator, mark_verified, next_unused_code
 
 CODE_PATTERN = re.compile(r"^\s+(\d{6})\s*$", re.MULTILINE)
 SSA_DEMO = Path(__file__).resolve().parents[1] / "accounts" / "data" / "ssa_demo.csv"
@@ -80,16 +82,24 @@ def enter_portal(client) -> None:
 
 
 def sign_in(client, user, password: str = PASSWORD) -> None:
+    """Sign in through the form; with two-factor required, with the app's code too."""
     enter_portal(client)
+    if user_requires_two_factor(user):
+        authenticator(user)
     response = client.post(
         reverse("accounts:login"), {"username": user.username, "password": password}
     )
     assert response.status_code == 302, response.content.decode()
+    if response.url.startswith(reverse("accounts:login_code")):
+        device = authenticator(user)
+        response = client.post(response.url, {"code": next_unused_code(device)})
+        assert response.status_code == 302, response.content.decode()
 
 
 def enter_signed_in(client, user) -> None:
     """Past the warning screen and signed in, without the login form (which has its own tests)."""
     client.force_login(user)
+    mark_verified(client, user)
     session = client.session
     session[PORTAL_ENTERED_SESSION_KEY] = True
     session.save()

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "organizations",
     "approvals",
@@ -52,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.PortalEntryMiddleware",
     "accounts.middleware.FirstLoginMiddleware",
+    "accounts.middleware.TwoFactorGateMiddleware",
 ]
 
 ROOT_URLCONF = "iacs_portal.urls"
@@ -174,7 +177,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Issue 5: protected personal data
+# Protected personal data (issue 5)
 # Keys of the authenticated encryption of the SSN and date of birth at rest (accounts.crypto,
 # ADR 10): comma-separated Fernet keys; the first encrypts, every one decrypts. Rotation:
 # docs/account-security.md. Without the variable (development and tests only; production
@@ -193,7 +196,7 @@ PASSWORD_REQUIRE_COMPOSITION = env.bool("PASSWORD_REQUIRE_COMPOSITION", default=
 if PASSWORD_REQUIRE_COMPOSITION:
     AUTH_PASSWORD_VALIDATORS.append({"NAME": "accounts.passwords.CompositionValidator"})
 
-# Issue 5: recovery, My Profile and inactivity
+# Recovery, My Profile and inactivity (issue 5)
 # Forgot password: the emailed link works this long, once; then two authentication answers,
 # with this many wrong tries before the link is spent.
 PASSWORD_RESET_LINK_TTL = timedelta(minutes=env.int("PASSWORD_RESET_LINK_MINUTES", default=30))
@@ -208,6 +211,22 @@ CELERY_BEAT_SCHEDULE["disable-inactive-accounts"] = {
     "task": "accounts.tasks.disable_inactive_accounts",
     "schedule": timedelta(days=1),
 }
+
+# Sign-in lockout and two-factor (issue 5)
+# SPEC 9: LOGIN_FAILURE_LIMIT failed sign-ins (passwords or one-time codes) of one account
+# within LOGIN_FAILURE_WINDOW lock it for LOGIN_LOCKOUT_DURATION (accounts.lockout).
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_WINDOW = timedelta(minutes=env.int("LOGIN_FAILURE_WINDOW_MINUTES", default=120))
+LOGIN_LOCKOUT_DURATION = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=60))
+# User IDs are matched case-insensitively; a locked account cannot authenticate.
+AUTHENTICATION_BACKENDS = ["accounts.backends.UserIdBackend"]
+# Between the password and the one-time code the sign-in waits this long (project choice).
+SIGN_IN_CODE_TIMEOUT = timedelta(minutes=env.int("SIGN_IN_CODE_TIMEOUT_MINUTES", default=5))
+TWO_FACTOR_BACKUP_CODE_COUNT = env.int("TWO_FACTOR_BACKUP_CODE_COUNT", default=10)
+TWO_FACTOR_ISSUER = env("TWO_FACTOR_ISSUER", default="CMS IACS Portal")
+# A dotted path to ``user -> bool``: must this person use two-factor? Staff always must.
+TWO_FACTOR_REQUIRED_CHECK = "organizations.permissions.requires_two_factor"
+OTP_TOTP_ISSUER = TWO_FACTOR_ISSUER
 
 # SPEC 8: the SSA verifier. Any class with ``matches(*, first_name, last_name, date_of_birth, ssn)``.
 SSA_VERIFIER_BACKEND = env("SSA_VERIFIER_BACKEND", default="accounts.ssa.CsvStubVerifier")

@@ -9,7 +9,8 @@ from django.urls import reverse
 from accounts.models import User
 from approvals.models import AccessRequest
 from tests.factories import OrganizationFactory, security_official
-from tests.registration import submit_bso_registration
+from tests.registration import sign_in, submit_bso_registration
+from tests.two_factor import enroll
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,11 +31,7 @@ def test_bso_registers_is_approved_and_reaches_my_profile(client, django_user_mo
     client.post(reverse("registration:acknowledgement"))  # OK
 
     approver = client.__class__()
-    approver.post(reverse("accounts:warning"))
-    approver.post(
-        reverse("accounts:login"),
-        {"username": so.username, "password": "correct-horse-battery-staple-9"},
-    )
+    sign_in(approver, so)
     queue = approver.get(reverse("approvals:queue")).content.decode()
     assert access_request.tracking_number in queue
     approver.post(
@@ -68,6 +65,10 @@ def test_bso_registers_is_approved_and_reaches_my_profile(client, django_user_mo
         reverse("accounts:change_answers"), {first: "Elm", second: "Rex"}, follow=True
     )
     assert "Change Answers Results" in response.content.decode()
+    # A BSO must use two-factor: set up at once, before anything else opens.
+    response = client.get(reverse("accounts:my_profile"))
+    assert response.url == reverse("accounts:two_factor_setup")
+    assert len(enroll(client, User.objects.get(username=user_id))) == 10
     profile = client.get(reverse("accounts:my_profile")).content.decode()
     assert (
         user_id in profile and "Backup Security Official at Chesapeake Family Medicine" in profile

@@ -30,6 +30,7 @@ from tests.factories import (
     submitted_request,
 )
 from tests.registration import enter_portal, sign_in
+from tests.two_factor import mark_verified
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -137,6 +138,7 @@ def test_everyone_outside_the_matrix_gets_404_for_every_url_of_the_request(world
         client = Client()
         enter_portal(client)
         client.force_login(user)
+        mark_verified(client, user)
         queue = client.get(reverse("approvals:queue")).content.decode()
         assert access_request.tracking_number not in queue, name
         assert client.get(detail).status_code == 404, name

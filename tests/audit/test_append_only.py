@@ -9,6 +9,7 @@ from iacs_portal.audit.services import audit_record
 from tests.audit.conftest import on_postgresql
 from tests.factories import UserFactory
 from tests.registration import enter_portal
+from tests.two_factor import mark_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +47,7 @@ def admin_client(client):
     staff = UserFactory(is_staff=True, is_superuser=True)
     enter_portal(client)
     client.force_login(staff)
+    mark_verified(client, staff)
     return client
 
 

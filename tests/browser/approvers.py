@@ -5,8 +5,10 @@ from django.contrib.auth.models import Permission
 
 from accounts.models import AuthenticationQuestion
 from accounts.services import user_set_authentication_answers
+from accounts.two_factor import user_requires_two_factor
 from organizations.models import UserGroup
 from tests.factories import OrganizationFactory, RoleAssignmentFactory, UserFactory
+from tests.two_factor import authenticator
 
 PASSWORD = "correct-horse-battery-staple-9"  # UserFactory's
 
@@ -23,10 +25,13 @@ class UserGroupFactory(factory.django.DjangoModelFactory):
 
 
 def _ready_to_sign_in(user):
-    """First-login setup done: no temporary password, two questions answered."""
+    """First-login setup done: no temporary password, two questions answered, and (where the
+    role requires it) an authenticator app set up, whose codes Journey.sign_in enters."""
     user_set_authentication_answers(
         user=user, answers=dict.fromkeys(AuthenticationQuestion.objects.all()[:2], "answer")
     )
+    if user_requires_two_factor(user):
+        authenticator(user)
     return user
 
 

@@ -5,9 +5,15 @@ here works with a screen reader too; axe-core checks every page a step lands on.
 person would read in their inbox is read from the portal's development outbox page.
 """
 
+import base64
 import re
+import time
+
+from django_otp.oath import hotp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.registration import Person
+from tests.two_factor import next_unused_code
 
 NEW_PASSWORD = "blue heron kayak sunrise"
 CODE = re.compile(r"\b(\d{6})\b")
@@ -168,11 +174,31 @@ class Journey:
     # Sign-in and approval (SPEC 5 and 6)
 
     def sign_in(self, user_id: str, password: str) -> None:
+        """User ID and password; then, with two-factor on, the code the person's app shows."""
         self.follow("My Profile")
         assert self.sees_heading(re.compile("Login"))
         self.page.get_by_label("User ID").fill(user_id)
         self.page.get_by_label("Password").fill(password)
         self.press("Login")
+        if self.sees_heading("Enter Your Code"):
+            device = TOTPDevice.objects.get(user__username=user_id, confirmed=True)
+            self.enter_code(next_unused_code(device))
+
+    def enter_code(self, code: str) -> None:
+        self.page.get_by_label("Code").fill(code)
+        self.press("Verify")
+
+    def set_up_two_factor(self) -> list[str]:
+        """Type the manual key into an "app" (computed here), confirm; return the backup codes."""
+        assert self.sees_heading("Set Up Two-Factor Sign-In")
+        key = self.page.locator(".manual-key").inner_text().replace(" ", "")
+        self.authenticator_key = base64.b32decode(key + "=" * (-len(key) % 8))
+        code = hotp(self.authenticator_key, int(time.time()) // 30, digits=6)
+        self.page.get_by_label("Code from your app").fill(f"{code:06d}")
+        self.press("Confirm")
+        assert self.sees_heading("Your Backup Codes")
+        codes = self.page.get_by_role("list", name="Backup codes").get_by_role("listitem")
+        return codes.all_inner_texts()
 
     def log_out(self) -> None:
         self.press("Logout")
@@ -206,6 +232,9 @@ class Journey:
         self.page.get_by_label("What was the make of your first car?").fill("Ford")
         self.press("Save")
         self.follow("OK")
+        if self.sees_heading("Set Up Two-Factor Sign-In"):  # required for SOs, BSOs and UGAs
+            self.set_up_two_factor()
+            self.follow("I Have Saved My Codes")
         assert self.sees_heading("My Profile")
         assert self.page.get_by_text(user_id).first.is_visible()
         return user_id

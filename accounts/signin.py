@@ -1,0 +1,106 @@
+"""Sign-in in two stages: User ID and password, then (with two-factor) a one-time code.
+
+Between the two stages the session holds only the user's id and when the password was
+accepted; nobody is signed in until the code is, and the wait is SIGN_IN_CODE_TIMEOUT.
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView
+from django_otp import login as otp_login
+
+from .forms import LoginForm, invalid_login_message
+from .lockout import login_failure_record, login_failures_clear, user_is_locked
+from .middleware import safe_next_url
+from .models import User
+from .services import user_record_login
+from .two_factor import code_verify, user_has_two_factor
+from .two_factor_forms import CodeForm
+
+PENDING_SESSION_KEY = "sign_in_pending"
+
+
+def sign_in_complete(request, *, user: User, device=None) -> None:
+    user_record_login(user=user)
+    login_failures_clear(user=user)
+    auth_login(request, user)  # a new session key
+    if device is not None:
+        otp_login(request, device)
+
+
+def pending_user(request) -> User | None:
+    pending = request.session.get(PENDING_SESSION_KEY)
+    if not isinstance(pending, dict):
+        return None
+    age = timezone.now().timestamp() - pending.get("at", 0)
+    if not 0 <= age <= settings.SIGN_IN_CODE_TIMEOUT.total_seconds():
+        request.session.pop(PENDING_SESSION_KEY, None)
+        return None
+    return User.objects.filter(pk=pending.get("user_id"), is_active=True).first()
+
+
+class LoginView(auth_views.LoginView):
+    """Guide step 24: Login to IACS."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if user_has_two_factor(user):
+            self.request.session[PENDING_SESSION_KEY] = {
+                "user_id": user.pk,
+                "at": timezone.now().timestamp(),
+            }
+            next_url = self.get_redirect_url()
+            query = f"?{urlencode({'next': next_url})}" if next_url else ""
+            return redirect(reverse("accounts:login_code") + query)
+        sign_in_complete(self.request, user=user)
+        return redirect(self.get_success_url())
+
+
+class LoginCodeView(FormView):
+    """Sign-in, second stage: the code from the authenticator app or a backup code."""
+
+    template_name = "accounts/login_code.html"
+    form_class = CodeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.user = pending_user(request)
+        if self.user is None:
+            messages.info(request, "Your sign-in timed out. Enter your User ID and password again.")
+            return redirect("accounts:login")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(next=safe_next_url(self.request, ""), **kwargs)
+
+    def _back_to_login(self):
+        self.request.session.pop(PENDING_SESSION_KEY, None)
+        messages.error(self.request, invalid_login_message())
+        return redirect("accounts:login")
+
+    def form_valid(self, form):
+        if user_is_locked(user=self.user):
+            return self._back_to_login()
+        device = code_verify(user=self.user, code=form.cleaned_data["code"])
+        if device is None:
+            if login_failure_record(user=self.user):
+                return self._back_to_login()
+            form.add_error(
+                "code",
+                "The code is not correct. Each code works once; wait for the app to show a new "
+                "one, or use a backup code.",
+            )
+            return self.form_invalid(form)
+        self.request.session.pop(PENDING_SESSION_KEY, None)
+        sign_in_complete(self.request, user=self.user, device=device)
+        return redirect(safe_next_url(self.request, reverse(settings.LOGIN_REDIRECT_URL)))

@@ -1,0 +1,136 @@
+"""Two-factor authentication with django-otp: an authenticator app (TOTP) and backup codes.
+
+Who must use it is asked of ``TWO_FACTOR_REQUIRED_CHECK`` (organizations knows the roles) and
+staff always must. Backup codes are stored by django-otp's ``StaticToken`` only as a keyed
+digest (``backup_code_digest``), never as the code itself (ADR 3, ADR 7).
+"""
+
+import base64
+import secrets
+
+import segno
+from django.conf import settings
+from django.db import transaction
+from django.utils.crypto import salted_hmac
+from django.utils.module_loading import import_string
+from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import User
+
+BACKUP_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+BACKUP_CODE_LENGTH = 10
+DEVICE_NAME = "Authenticator app"
+
+
+def user_requires_two_factor(user: User) -> bool:
+    return bool(user.is_staff or import_string(settings.TWO_FACTOR_REQUIRED_CHECK)(user))
+
+
+def user_has_two_factor(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def pending_totp_device(*, user: User) -> TOTPDevice:
+    """The unconfirmed device being set up: the same one until it is confirmed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+
+
+def manual_key(device: TOTPDevice) -> str:
+    """The device's key in base32, in groups of four, as authenticator apps accept it."""
+    key = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+def qr_code_data_uri(device: TOTPDevice) -> str:
+    return segno.make(device.config_url, error="m").svg_data_uri(scale=4, border=4)
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code if ch.isalnum()).upper()
+
+
+def backup_code_digest(code: str) -> str:
+    """Keyed digest of a normalised backup code; 16 hex characters fit ``StaticToken.token``."""
+    return salted_hmac("accounts.two_factor.backup_code", normalise_code(code)).hexdigest()[:16]
+
+
+def _new_backup_codes(device: StaticDevice) -> list[str]:
+    codes = [
+        "".join(secrets.choice(BACKUP_CODE_ALPHABET) for _ in range(BACKUP_CODE_LENGTH))
+        for _ in range(settings.TWO_FACTOR_BACKUP_CODE_COUNT)
+    ]
+    device.token_set.all().delete()
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=backup_code_digest(code)) for code in codes
+    )
+    return [f"{code[:5]}-{code[5:]}" for code in codes]
+
+
+def _notify(user: User, change: str) -> None:
+    from .tasks import send_two_factor_changed_email
+
+    transaction.on_commit(lambda: send_two_factor_changed_email.delay(user.pk, change))
+
+
+def totp_device_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str] | None:
+    """Confirm ``device`` with its first code; replace any earlier one; return new backup codes.
+
+    None when the code is wrong. The codes are returned once to be shown, never stored.
+    """
+    if device.user_id != user.pk or device.confirmed:
+        return None
+    if not device.verify_token(normalise_code(code)):
+        return None
+    with transaction.atomic():
+        replaced = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save()
+        static, _ = StaticDevice.objects.get_or_create(
+            user=user, defaults={"name": "Backup codes", "confirmed": True}
+        )
+        codes = _new_backup_codes(static)
+        _notify(user, "replaced" if replaced else "enrolled")
+    return codes
+
+
+def backup_codes_regenerate(*, user: User) -> list[str]:
+    with transaction.atomic():
+        static, _ = StaticDevice.objects.get_or_create(
+            user=user, defaults={"name": "Backup codes", "confirmed": True}
+        )
+        codes = _new_backup_codes(static)
+        _notify(user, "backup_codes")
+    return codes
+
+
+def two_factor_remove(*, user: User) -> None:
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        _notify(user, "removed")
+
+
+def code_verify(*, user: User, code: str):
+    """The confirmed device that accepts ``code`` (an app code or a backup code), or None.
+
+    django-otp accepts each app code once (``last_t``), deletes a used backup code and
+    throttles guesses on each device.
+    """
+    code = normalise_code(code)
+    if not code:
+        return None
+    app_code = code.isdigit() and len(code) == 6
+    for device in devices_for_user(user, confirmed=True):
+        if isinstance(device, TOTPDevice) and app_code and device.verify_token(code):
+            return device
+        if (
+            isinstance(device, StaticDevice)
+            and not app_code
+            and device.verify_token(backup_code_digest(code))
+        ):
+            return device
+    return None
