@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import sessions, views
 
 app_name = "accounts"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("account-management/", views.AccountManagementView.as_view(), name="account_management"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("session/status/", sessions.session_status, name="session_status"),
+    path("session/keepalive/", sessions.session_keepalive, name="session_keepalive"),
     path("profile/", views.MyProfileView.as_view(), name="my_profile"),
     path("profile/password/", views.ChangePasswordView.as_view(), name="change_password"),
     path("profile/questions/", views.ChangeAnswersView.as_view(), name="change_answers"),

@@ -8,6 +8,8 @@ from django.urls import reverse, reverse_lazy
 from django.utils.module_loading import import_string
 from django.views.generic import FormView, TemplateView
 
+from iacs_portal.ratelimit import rate_limited
+
 from .forms import AuthenticationAnswersForm, ChangePasswordForm, LoginForm, NewPasswordForm
 from .middleware import PORTAL_ENTERED_SESSION_KEY, safe_next_url
 from .services import user_change_password, user_record_login, user_set_authentication_answers
@@ -37,7 +39,7 @@ class AccountManagementView(TemplateView):
     extra_context = {"nav_current": "account_management"}
 
 
-class LoginView(auth_views.LoginView):
+class LoginView(rate_limited("login"), auth_views.LoginView):
     """Guide step 24: Login to IACS."""
 
     template_name = "accounts/login.html"
