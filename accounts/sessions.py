@@ -13,6 +13,7 @@ or the browser (Cache-Control: no-store).
 ``<body data-session-*>`` (``session_timeout`` context processor).
 """
 
+import math
 import time
 from urllib.parse import urlencode
 
@@ -27,7 +28,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_POST
 
-from .middleware import PORTAL_ENTERED_SESSION_KEY
+from .middleware import PORTAL_ENTERED_SESSION_KEY, safe_next_url
 
 SIGNED_IN_AT_KEY = "session_signed_in_at"
 LAST_ACTIVITY_KEY = "session_last_activity"
@@ -37,6 +38,9 @@ _NOT_ACTIVITY_PREFIXES = ("/static/", "/favicon.ico")
 
 
 def _minutes(seconds: float) -> str:
+    if seconds < 60:  # only when a site (or a test) sets so short a timeout
+        whole = round(seconds)
+        return f"{whole} second{'s' if whole != 1 else ''}"
     minutes = round(seconds / 60)
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
@@ -91,11 +95,8 @@ def _expiry_reason(session, now: float) -> str | None:
 
 
 def _is_poll(request) -> bool:
-    return request.path == reverse("accounts:session_status")
-
-
-def _is_keepalive(request) -> bool:
-    return request.path == reverse("accounts:session_keepalive")
+    """The page's own timer asking, not the person acting: never counted as activity."""
+    return request.path in (reverse("accounts:session_status"), reverse("accounts:session_ended"))
 
 
 class SessionTimeoutMiddleware:
@@ -129,20 +130,31 @@ class SessionTimeoutMiddleware:
         # They already chose to enter from the warning screen in this browser.
         request.session[PORTAL_ENTERED_SESSION_KEY] = True
         messages.warning(request, reason)
-        if _is_poll(request) or _is_keepalive(request):
+        if request.path in (
+            reverse("accounts:session_status"),
+            reverse("accounts:session_keepalive"),
+        ):
             return JsonResponse({"signed_in": False, "seconds_left": 0}, status=401)
-        login_url = reverse("accounts:login")
-        if request.method == "GET":
-            login_url = f"{login_url}?{urlencode({'next': request.get_full_path()})}"
-        response = redirect(login_url)
-        add_never_cache_headers(response)
-        return response
+        return _to_login(request)
+
+
+def _to_login(request):
+    login_url = reverse("accounts:login")
+    if request.path == reverse("accounts:session_ended"):
+        next_url = safe_next_url(request, "")
+    else:
+        next_url = request.get_full_path() if request.method == "GET" else ""
+    if next_url:
+        login_url = f"{login_url}?{urlencode({'next': next_url})}"
+    response = redirect(login_url)
+    add_never_cache_headers(response)
+    return response
 
 
 def _seconds_left_response(request):
     if not request.user.is_authenticated:
         return JsonResponse({"signed_in": False, "seconds_left": 0}, status=401)
-    left = max(0, int(session_seconds_left(request.session)))
+    left = max(0, math.ceil(session_seconds_left(request.session)))
     response = JsonResponse({"signed_in": True, "seconds_left": left})
     add_never_cache_headers(response)
     return response
@@ -163,6 +175,27 @@ def session_keepalive(request):
     return _seconds_left_response(request)
 
 
+# The warning's countdown may reach zero a moment before the server's clock does.
+ENDED_GRACE_SECONDS = 5
+
+
+@require_GET
+def session_ended(request):
+    """Where the warning sends the page when its countdown ends (not activity).
+
+    The middleware has already signed out an expired session. If a moment is still left on the
+    server's clock, the person saw the countdown end: sign out now with the same message. If
+    much is left, another tab was active: go back to the page.
+    """
+    if request.user.is_authenticated:
+        if session_seconds_left(request.session) > ENDED_GRACE_SECONDS:
+            return redirect(safe_next_url(request, reverse("accounts:my_profile")))
+        logout(request)
+        request.session[PORTAL_ENTERED_SESSION_KEY] = True
+        messages.warning(request, idle_message())
+    return _to_login(request)
+
+
 def session_timeout(request) -> dict:
     """Context processor: what session-timeout.js needs, for signed-in users only."""
     user = getattr(request, "user", None)
@@ -170,7 +203,7 @@ def session_timeout(request) -> dict:
         return {}
     return {
         "session_timeout": {
-            "seconds_left": max(0, int(session_seconds_left(request.session))),
+            "seconds_left": max(0, math.ceil(session_seconds_left(request.session))),
             "warning_seconds": int(settings.SESSION_WARNING_BEFORE.total_seconds()),
             "idle_minutes": round(settings.SESSION_IDLE_TIMEOUT.total_seconds() / 60),
         }

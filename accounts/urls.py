@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("session/status/", sessions.session_status, name="session_status"),
     path("session/keepalive/", sessions.session_keepalive, name="session_keepalive"),
+    path("session/ended/", sessions.session_ended, name="session_ended"),
     path("profile/", views.MyProfileView.as_view(), name="my_profile"),
     path("profile/password/", views.ChangePasswordView.as_view(), name="change_password"),
     path("profile/questions/", views.ChangeAnswersView.as_view(), name="change_answers"),

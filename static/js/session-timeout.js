@@ -12,7 +12,7 @@
   var warningSeconds = parseInt(body.getAttribute("data-session-warning-seconds"), 10);
   var statusUrl = body.getAttribute("data-session-status-url");
   var keepaliveUrl = body.getAttribute("data-session-keepalive-url");
-  var loginUrl = body.getAttribute("data-session-login-url");
+  var endedUrl = body.getAttribute("data-session-ended-url");
   var countdown = document.getElementById("session-timeout-countdown");
   var live = document.getElementById("session-timeout-live");
   var stay = document.getElementById("session-timeout-stay");
@@ -44,9 +44,10 @@
   }
 
   function signedOut() {
-    // The server has ended (or is ending) the session: its login page says why.
+    // The server has ended (or is ending) the session; it sends the page to the login page,
+    // which says why.
     var next = window.location.pathname + window.location.search;
-    window.location.assign(loginUrl + "?next=" + encodeURIComponent(next));
+    window.location.assign(endedUrl + "?next=" + encodeURIComponent(next));
   }
 
   // Announce politely, and only now and then: on opening, at one minute, 30 and 10 seconds.

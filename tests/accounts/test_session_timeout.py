@@ -286,3 +286,37 @@ def test_the_session_cookie_never_outlives_the_absolute_limit(settings):
     assert timedelta(minutes=15) == settings.SESSION_IDLE_TIMEOUT
     assert timedelta(hours=12) == settings.SESSION_ABSOLUTE_TIMEOUT
     assert timedelta(seconds=120) == settings.SESSION_WARNING_BEFORE
+
+
+# Where the warning sends the page when its countdown ends.
+
+ENDED = reverse("accounts:session_ended")
+
+
+def test_the_end_of_the_countdown_signs_out_with_the_idle_message(client, user):
+    with time_machine.travel(START, tick=False) as clock:
+        sign_in(client, user)
+        clock.move_to(START + timedelta(minutes=14, seconds=57))  # 3 s left on the server
+        response = client.get(ENDED, {"next": "/profile/password/"})
+        assert response.url == f"{LOGIN}?next=%2Fprofile%2Fpassword%2F"
+        page = client.get(response.url)
+        assert messages_of(page)[0].startswith("You were signed out after 15 minutes")
+        assert not is_signed_in(client)
+
+
+def test_asking_whether_it_ended_is_not_activity(client, user):
+    with time_machine.travel(START, tick=False) as clock:
+        sign_in(client, user)
+        clock.move_to(START + timedelta(minutes=10))
+        # Another tab was active: plenty left, so back to the page, the timer untouched.
+        response = client.get(ENDED, {"next": "/profile/"})
+        assert response.url == "/profile/"
+        assert client.session[LAST_ACTIVITY_KEY] == START.timestamp()
+
+
+def test_the_end_of_the_countdown_never_redirects_off_site(client, user):
+    with time_machine.travel(START, tick=False) as clock:
+        sign_in(client, user)
+        clock.move_to(START + timedelta(minutes=16))
+        response = client.get(ENDED, {"next": "https://evil.example/"})
+        assert response.url == LOGIN
