@@ -148,8 +148,10 @@ def test_the_template_scan_finds_what_it_looks_for(tmp_path):
 
 
 def test_production_settings_pass_check_deploy():
+    # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for the run; a deployment never has it.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environment = {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "iacs_portal.settings.production",
         # Strong dummy values: check --deploy judges SECRET_KEY's length and variety.
         "SECRET_KEY": "Zq8v-2xL_e9RpT4mW7nB0cY3sH6jD1fG5aK8uI2oP4lQ7rE9tU1x",
