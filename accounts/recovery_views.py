@@ -8,6 +8,8 @@ from django.utils.http import urlsafe_base64_decode
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from iacs_portal.ratelimit import rate_limited
+
 from .forms import NewPasswordForm
 from .recovery import (
     AnswersResult,
@@ -33,7 +35,7 @@ class LinkMinutesMixin:
         return super().get_context_data(link_minutes=minutes, **kwargs)
 
 
-class ForgotUserIdView(FormView):
+class ForgotUserIdView(rate_limited("forgot_user_id"), FormView):
     template_name = "accounts/forgot_user_id.html"
     form_class = ForgotUserIdForm
     success_url = reverse_lazy("accounts:forgot_user_id_sent")
@@ -43,7 +45,7 @@ class ForgotUserIdView(FormView):
         return super().form_valid(form)
 
 
-class ForgotPasswordView(LinkMinutesMixin, FormView):
+class ForgotPasswordView(rate_limited("forgot_password"), LinkMinutesMixin, FormView):
     template_name = "accounts/forgot_password.html"
     form_class = ForgotPasswordForm
     success_url = reverse_lazy("accounts:forgot_password_sent")

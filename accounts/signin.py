@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.views.generic import FormView
 from django_otp import login as otp_login
 
+from iacs_portal.ratelimit import rate_limited
+
 from .forms import LoginForm, invalid_login_message
 from .lockout import login_failure_record, login_failures_clear, user_is_locked
 from .middleware import safe_next_url
@@ -46,7 +48,7 @@ def pending_user(request) -> User | None:
     return User.objects.filter(pk=pending.get("user_id"), is_active=True).first()
 
 
-class LoginView(auth_views.LoginView):
+class LoginView(rate_limited("login"), auth_views.LoginView):
     """Guide step 24: Login to IACS."""
 
     template_name = "accounts/login.html"
@@ -67,7 +69,7 @@ class LoginView(auth_views.LoginView):
         return redirect(self.get_success_url())
 
 
-class LoginCodeView(FormView):
+class LoginCodeView(rate_limited("login"), FormView):
     """Sign-in, second stage: the code from the authenticator app or a backup code."""
 
     template_name = "accounts/login_code.html"

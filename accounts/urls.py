@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import profile_views, recovery_views, signin, two_factor_views, views
+from . import profile_views, recovery_views, sessions, signin, two_factor_views, views
 
 app_name = "accounts"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("login/", signin.LoginView.as_view(), name="login"),
     path("login/code/", signin.LoginCodeView.as_view(), name="login_code"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("session/status/", sessions.session_status, name="session_status"),
+    path("session/keepalive/", sessions.session_keepalive, name="session_keepalive"),
+    path("session/ended/", sessions.session_ended, name="session_ended"),
     path("profile/", views.MyProfileView.as_view(), name="my_profile"),
     path("profile/password/", views.ChangePasswordView.as_view(), name="change_password"),
     path("profile/questions/", views.ChangeAnswersView.as_view(), name="change_answers"),

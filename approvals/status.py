@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.views.generic import FormView
 
 from iacs_portal.audit.middleware import client_address_of
+from iacs_portal.ratelimit import RateLimitDecision, rate_limit_hit
 
 from . import routing
 from .forms import StatusLookupForm
@@ -61,18 +61,14 @@ def request_status(access_request: AccessRequest) -> RequestStatus:
     )
 
 
-def status_lookup_attempt(*, client: str) -> bool:
-    """Count one attempt by this client; False once it has used up STATUS_LOOKUP_RATE."""
-    key = f"status-lookup:{client}"
-    window = int(settings.STATUS_LOOKUP_WINDOW.total_seconds())
-    # The window starts at the first attempt; incr keeps the expiry that add set.
-    cache.add(key, 0, timeout=window)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between add and incr: a new window
-        cache.add(key, 1, timeout=window)
-        attempts = 1
-    return attempts <= settings.STATUS_LOOKUP_RATE
+def status_lookup_attempt(*, client: str) -> RateLimitDecision:
+    """Count one attempt by this client: STATUS_LOOKUP_RATE per STATUS_LOOKUP_WINDOW."""
+    return rate_limit_hit(
+        action="status_lookup",
+        client=client,
+        rate=settings.STATUS_LOOKUP_RATE,
+        window=settings.STATUS_LOOKUP_WINDOW,
+    )
 
 
 class StatusLookupView(FormView):
@@ -80,12 +76,17 @@ class StatusLookupView(FormView):
     form_class = StatusLookupForm
 
     def post(self, request, *args, **kwargs):
-        if not status_lookup_attempt(client=client_address_of(request) or "unknown"):
+        decision = status_lookup_attempt(client=client_address_of(request) or "unknown")
+        if not decision.allowed:
             response = self.render_to_response(
-                self.get_context_data(form=self.get_form_class()(), rate_limited=True),
+                self.get_context_data(
+                    form=self.get_form_class()(),
+                    rate_limited=True,
+                    retry_after_minutes=decision.retry_after_minutes,
+                ),
                 status=429,
             )
-            response["Retry-After"] = str(int(settings.STATUS_LOOKUP_WINDOW.total_seconds()))
+            response["Retry-After"] = str(decision.retry_after)
             return response
         return super().post(request, *args, **kwargs)
 
@@ -101,9 +102,4 @@ class StatusLookupView(FormView):
             self.get_context_data(
                 form=self.get_form_class()(), result=request_status(access_request)
             )
-        )
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            window_minutes=int(settings.STATUS_LOOKUP_WINDOW.total_seconds() // 60), **kwargs
         )

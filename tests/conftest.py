@@ -40,6 +40,16 @@ def reference_data(request):
     ensure_questions(AuthenticationQuestion)
 
 
+@pytest.fixture(autouse=True)
+def empty_rate_limit_cache():
+    """Rate limits count in the cache: each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def _required(variable: str) -> bool:
     return os.environ.get(variable) == "1"
 

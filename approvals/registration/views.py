@@ -20,6 +20,7 @@ from accounts.verification import (
     email_verification_resend,
     email_verification_start,
 )
+from iacs_portal.ratelimit import rate_limit_response, rate_limited
 from organizations.models import Community
 from organizations.roles import ROLE_DESCRIPTIONS, Role
 from organizations.selectors import active_roles
@@ -55,7 +56,7 @@ class CommunityChoiceView(TemplateView):
         )
 
 
-class TermsView(FormView):
+class TermsView(rate_limited("registration_start"), FormView):
     """Guide step 6: Terms and Conditions with the Privacy Act statement; starts the draft."""
 
     template_name = "register/terms.html"
@@ -141,7 +142,7 @@ class RoleTermsView(StepView):
 
 # Error reports (the admins' email of a 500) show POST data: never the SSN or date of birth.
 @method_decorator(sensitive_post_parameters("ssn", "date_of_birth"), name="dispatch")
-class UserInformationView(StepView):
+class UserInformationView(rate_limited("registration_user_info"), StepView):
     """Guide step 9: name, date of birth, SSN and email, checked against SSA."""
 
     step = Step.USER_INFO
@@ -214,6 +215,10 @@ class VerifyEmailView(StepView):
     form_class = forms.VerificationCodeForm
 
     def post(self, request, *args, **kwargs):
+        action = "email_code_resend" if "resend" in request.POST else "email_code_entry"
+        refused = rate_limit_response(request, action)
+        if refused is not None:
+            return refused
         if "resend" in request.POST:
             email_verification_resend(verification=self.draft.email_verification)
             messages.success(

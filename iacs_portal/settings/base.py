@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "accounts",
     "organizations",
     "approvals",
@@ -51,7 +52,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "accounts.middleware.PortalEntryMiddleware",
     "accounts.middleware.FirstLoginMiddleware",
     "accounts.middleware.TwoFactorGateMiddleware",
@@ -72,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "iacs_portal.context_processors.portal",
                 "approvals.context_processors.pending_approvals",
+                "accounts.sessions.session_timeout",
             ],
         },
     },
@@ -227,6 +231,56 @@ TWO_FACTOR_ISSUER = env("TWO_FACTOR_ISSUER", default="CMS IACS Portal")
 # A dotted path to ``user -> bool``: must this person use two-factor? Staff always must.
 TWO_FACTOR_REQUIRED_CHECK = "organizations.permissions.requires_two_factor"
 OTP_TOTP_ISSUER = TWO_FACTOR_ISSUER
+
+# Sessions, security headers, rate limits (issue 5)
+# A signed-in session ends after SESSION_IDLE_TIMEOUT without activity and SESSION_ABSOLUTE_TIMEOUT
+# after sign-in, whatever the activity (SPEC 9; accounts.sessions). The page warns
+# SESSION_WARNING_BEFORE the idle end and offers "Stay signed in".
+SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=15))
+SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", default=12))
+SESSION_WARNING_BEFORE = timedelta(seconds=env.int("SESSION_WARNING_SECONDS", default=120))
+# The cookie never outlives the absolute limit; anonymous sessions (registration drafts) too.
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# django-csp: no inline script or style anywhere; the outbox's HTML view sets its own "sandbox".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+# Per-client rate limits (iacs_portal.ratelimit): at most "rate" attempts by one client address
+# in a fixed "window" that starts at its first attempt. RATE_LIMIT_<ACTION>_RATE and
+# RATE_LIMIT_<ACTION>_WINDOW_MINUTES override each. The status lookup keeps its own settings
+# (STATUS_LOOKUP_RATE, STATUS_LOOKUP_WINDOW).
+_RATE_LIMIT_DEFAULTS = {
+    "registration_start": (20, 60),
+    "registration_user_info": (10, 60),
+    "email_code_entry": (20, 15),
+    "email_code_resend": (5, 15),
+    "login": (30, 15),
+    "forgot_password": (10, 60),
+    "forgot_user_id": (10, 60),
+}
+RATE_LIMITS = {
+    action: {
+        "rate": env.int(f"RATE_LIMIT_{action.upper()}_RATE", default=rate),
+        "window": timedelta(
+            minutes=env.int(f"RATE_LIMIT_{action.upper()}_WINDOW_MINUTES", default=minutes)
+        ),
+    }
+    for action, (rate, minutes) in _RATE_LIMIT_DEFAULTS.items()
+}
 
 # SPEC 8: the SSA verifier. Any class with ``matches(*, first_name, last_name, date_of_birth, ssn)``.
 SSA_VERIFIER_BACKEND = env("SSA_VERIFIER_BACKEND", default="accounts.ssa.CsvStubVerifier")
