@@ -13,6 +13,7 @@ from .profile import (
     user_update_contact,
 )
 from .recovery_forms import ChangeEmailForm, ContactInformationForm, EmailCodeForm
+from .sensitive import sensitive_post
 from .verification import (
     CheckResult,
     attempts_left,
@@ -37,6 +38,7 @@ class ContactInformationView(LoginRequiredMixin, UpdateView):
         return redirect(self.success_url)
 
 
+@sensitive_post
 class ChangeEmailView(LoginRequiredMixin, FormView):
     template_name = "accounts/change_email.html"
     form_class = ChangeEmailForm
@@ -53,6 +55,7 @@ class ChangeEmailView(LoginRequiredMixin, FormView):
         return super().form_valid(form)
 
 
+@sensitive_post
 class ChangeEmailVerifyView(LoginRequiredMixin, FormView):
     template_name = "accounts/change_email_verify.html"
     form_class = EmailCodeForm

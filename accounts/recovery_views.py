@@ -22,6 +22,7 @@ from .recovery import (
     recovery_user_for_token,
 )
 from .recovery_forms import ForgotPasswordForm, ForgotUserIdForm, RecoveryAnswersForm
+from .sensitive import sensitive_post
 
 # The reset link's user and token live here once the link is opened, never in a URL again.
 SESSION_USER = "_recovery_user_id"
@@ -104,6 +105,7 @@ class RecoveryStepMixin:
         return self.request.session.get(SESSION_ANSWERED) == self.request.session.get(SESSION_TOKEN)
 
 
+@sensitive_post
 class RecoveryQuestionsView(RecoveryStepMixin, FormView):
     template_name = "accounts/recovery_questions.html"
     success_url = reverse_lazy("accounts:password_reset_new")
@@ -135,6 +137,7 @@ class RecoveryQuestionsView(RecoveryStepMixin, FormView):
         return self.form_invalid(form)
 
 
+@sensitive_post
 class RecoveryNewPasswordView(RecoveryStepMixin, FormView):
     template_name = "accounts/recovery_new_password.html"
     success_url = reverse_lazy("accounts:password_reset_done")

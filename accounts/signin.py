@@ -22,6 +22,7 @@ from .forms import LoginForm, invalid_login_message
 from .lockout import login_failure_record, login_failures_clear, user_is_locked
 from .middleware import safe_next_url
 from .models import User
+from .sensitive import sensitive_post
 from .services import user_record_login
 from .two_factor import code_verify, user_has_two_factor
 from .two_factor_forms import CodeForm
@@ -69,6 +70,7 @@ class LoginView(rate_limited("login"), auth_views.LoginView):
         return redirect(self.get_success_url())
 
 
+@sensitive_post
 class LoginCodeView(rate_limited("login"), FormView):
     """Sign-in, second stage: the code from the authenticator app or a backup code."""
 

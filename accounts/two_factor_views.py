@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.generic import FormView, TemplateView
 from django_otp import login as otp_login
 
+from .sensitive import sensitive_post
 from .two_factor import (
     backup_codes_regenerate,
     manual_key,
@@ -31,6 +32,7 @@ class TwoFactorView(LoginRequiredMixin, TemplateView):
         )
 
 
+@sensitive_post
 class TwoFactorSetupView(LoginRequiredMixin, FormView):
     """Scan the QR code (or type the key), then confirm with the app's first code."""
 
@@ -71,6 +73,7 @@ class TwoFactorSetupView(LoginRequiredMixin, FormView):
         return render(self.request, BACKUP_CODES_TEMPLATE, {"codes": codes, "just_enrolled": True})
 
 
+@sensitive_post
 class PasswordCheckedView(LoginRequiredMixin, FormView):
     form_class = PasswordCheckForm
 

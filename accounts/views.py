@@ -5,14 +5,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
-from django.utils.decorators import method_decorator
 from django.utils.module_loading import import_string
-from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
 from .forms import AuthenticationAnswersForm, ChangePasswordForm, NewPasswordForm
 from .middleware import PORTAL_ENTERED_SESSION_KEY, safe_next_url
 from .notifications import notify_answers_changed, notify_password_changed
+from .sensitive import sensitive_post
 from .services import user_change_password, user_set_authentication_answers
 
 
@@ -46,7 +45,7 @@ class LogoutView(auth_views.LogoutView):
 
 # Error reports (the admins' email of a 500) show POST data: never passwords or answers. The
 # login view inherits the same protection from Django's LoginView.
-@method_decorator(sensitive_post_parameters(), name="dispatch")
+@sensitive_post
 class ChangePasswordView(LoginRequiredMixin, FormView):
     """Guide step 25, and My Profile's Change Password (which asks for the current one)."""
 
@@ -69,7 +68,7 @@ class ChangePasswordView(LoginRequiredMixin, FormView):
         return redirect("accounts:my_profile")
 
 
-@method_decorator(sensitive_post_parameters(), name="dispatch")
+@sensitive_post
 class ChangeAnswersView(LoginRequiredMixin, FormView):
     """Guide step 27: answer at least two of the ten authentication questions."""
 
