@@ -4,12 +4,9 @@ import re
 
 from django import forms
 
-from .fields import USPhoneField, ZIPCodeField
+from .contact_forms import ProfessionalContactForm
 from .forms import SecretTextInput
-from .geo import US_STATES_AND_TERRITORIES
 from .models import User
-
-STATE_CHOICES = [("", "- Select -"), *US_STATES_AND_TERRITORIES]
 
 
 class ForgotUserIdForm(forms.Form):
@@ -50,43 +47,11 @@ class RecoveryAnswersForm(forms.Form):
         return {a.pk: self.cleaned_data.get(f"answer_{a.pk}", "") for a in self.asked}
 
 
-class ContactInformationForm(forms.ModelForm):
+class ContactInformationForm(ProfessionalContactForm):
     """My Profile: Professional Contact Information (the User Information is not editable)."""
 
-    zip_code = ZIPCodeField(label="ZIP code", help_text="5 or 9 digits")
-    work_phone = USPhoneField(label="Work phone", help_text="For example: 555-123-4567")
-    state = forms.ChoiceField(label="State or territory", choices=STATE_CHOICES)
-
-    class Meta:
+    class Meta(ProfessionalContactForm.Meta):
         model = User
-        fields = list(User.CONTACT_FIELDS)
-        labels = {
-            "company_name": "Company name",
-            "address_line1": "Address line 1",
-            "address_line2": "Address line 2",
-            "city": "City",
-            "country": "Country",
-            "phone_extension": "Extension",
-            "work_email": "Work email",
-        }
-        widgets = {
-            "address_line1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
-            "address_line2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
-            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
-            "company_name": forms.TextInput(attrs={"autocomplete": "organization"}),
-            "phone_extension": forms.TextInput(attrs={"inputmode": "numeric"}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("company_name", "address_line1", "city", "country", "work_email"):
-            self.fields[name].required = True
-
-    def clean_phone_extension(self):
-        extension = self.cleaned_data["phone_extension"].strip()
-        if extension and not extension.isdigit():
-            raise forms.ValidationError("Enter the extension using digits only.")
-        return extension
 
 
 class ChangeEmailForm(forms.Form):

@@ -4,14 +4,13 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.views.decorators.debug import sensitive_variables
 
-from accounts.fields import DateOfBirthField, SSNField, USPhoneField, ZIPCodeField
-from accounts.geo import COUNTRIES, US_STATES_AND_TERRITORIES
+from accounts.contact_forms import STATE_CHOICES, ProfessionalContactForm
+from accounts.fields import DateOfBirthField, SSNField
+from accounts.geo import COUNTRIES
 from accounts.ssa import SSAUnavailable, ssa_identity_matches
 from organizations.roles import ROLE_DESCRIPTIONS, Role
 
 from ..models import AccessRequest
-
-STATE_CHOICES = [("", "- Select -"), *US_STATES_AND_TERRITORIES]
 
 SSA_MISMATCH = (
     "The information you entered does not match the records of the Social Security "
@@ -140,44 +139,9 @@ class VerificationCodeForm(forms.Form):
         return code
 
 
-class ContactForm(forms.ModelForm):
-    zip_code = ZIPCodeField(label="ZIP code", help_text="5 or 9 digits")
-    work_phone = USPhoneField(label="Work phone", help_text="For example: 555-123-4567")
-    state = forms.ChoiceField(label="State or territory", choices=STATE_CHOICES)
-
-    class Meta:
+class ContactForm(ProfessionalContactForm):
+    class Meta(ProfessionalContactForm.Meta):
         model = AccessRequest
-        fields = [
-            "company_name", "address_line1", "address_line2", "city", "country", "state",
-            "zip_code", "work_phone", "phone_extension", "work_email",
-        ]  # fmt: skip
-        labels = {
-            "company_name": "Company name",
-            "address_line1": "Address line 1",
-            "address_line2": "Address line 2",
-            "city": "City",
-            "country": "Country",
-            "phone_extension": "Extension",
-            "work_email": "Work email",
-        }
-        widgets = {
-            "address_line1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
-            "address_line2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
-            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
-            "company_name": forms.TextInput(attrs={"autocomplete": "organization"}),
-            "phone_extension": forms.TextInput(attrs={"inputmode": "numeric"}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("company_name", "address_line1", "city", "country", "work_email"):
-            self.fields[name].required = True
-
-    def clean_phone_extension(self):
-        extension = self.cleaned_data["phone_extension"].strip()
-        if extension and not extension.isdigit():
-            raise forms.ValidationError("Enter the extension using digits only.")
-        return extension
 
 
 class OrganizationSearchForm(forms.Form):
