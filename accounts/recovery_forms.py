@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.conf import settings
 
 from .contact_forms import ProfessionalContactForm
 from .forms import SecretTextInput
@@ -97,7 +98,10 @@ class EmailCodeForm(forms.Form):
     code = forms.CharField(
         label="Verification code",
         max_length=20,
-        help_text="The code in the email with the subject \u201cEmail Address Verification\u201d.",
+        help_text=(
+            f"The {settings.EMAIL_VERIFICATION_CODE_DIGITS}-digit code in the email with the "
+            "subject \u201cEmail Address Verification\u201d."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 

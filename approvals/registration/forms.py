@@ -1,5 +1,3 @@
-import re
-
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.views.decorators.debug import sensitive_variables
@@ -122,21 +120,6 @@ class UserInformationForm(forms.Form):
             if not matched:
                 raise forms.ValidationError(SSA_MISMATCH, code="ssa_mismatch")
         return cleaned
-
-
-class VerificationCodeForm(forms.Form):
-    code = forms.CharField(
-        label="Verification code",
-        max_length=20,
-        help_text="The 6-digit code in the email with the subject \u201cEmail Address Verification\u201d.",
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )
-
-    def clean_code(self):
-        code = re.sub(r"[\s-]", "", self.cleaned_data["code"])
-        if not code.isdigit():
-            raise forms.ValidationError("Enter the code using digits only.")
-        return code
 
 
 class ContactForm(ProfessionalContactForm):

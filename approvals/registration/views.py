@@ -12,6 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.generic import FormView, TemplateView
 
 from accounts.identity import account_for_ssn_digest, ssn_digest
+from accounts.recovery_forms import EmailCodeForm
 from accounts.tasks import send_duplicate_registration_notice
 from accounts.verification import (
     CheckResult,
@@ -212,7 +213,7 @@ class VerifyEmailView(StepView):
 
     step = Step.VERIFY_EMAIL
     template_name = "register/verify_email.html"
-    form_class = forms.VerificationCodeForm
+    form_class = EmailCodeForm
 
     def post(self, request, *args, **kwargs):
         action = "email_code_resend" if "resend" in request.POST else "email_code_entry"
