@@ -1,7 +1,14 @@
+import secrets
+import time
+from base64 import b32encode
+from urllib.parse import quote, urlencode
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.oath import TOTP
 
 from .geo import COUNTRIES, US_STATES_AND_TERRITORIES
 from .model_fields import EncryptedDateField, EncryptedTextField
@@ -167,3 +174,69 @@ class LoginFailure(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "at"], name="login_failure_window")]
+
+
+def authenticator_key_new() -> str:
+    """20 random bytes in hex: the length RFC 4226 recommends for an HMAC-SHA1 key."""
+    return secrets.token_hex(20)
+
+
+class AuthenticatorApp(TimestampMixin, ThrottlingMixin, Device):
+    """An authenticator app (TOTP, RFC 6238) whose shared key is encrypted at rest (ADR 11).
+
+    django-otp's own ``TOTPDevice`` keeps the key in clear hex, and anyone who reads it can
+    make the person's codes; this device keeps it in an ``EncryptedTextField``. Codes are 6
+    digits for 30-second steps, accepted one step early or late, each once (``last_t``), and
+    django-otp's throttling slows guesses. ``drift`` follows a clock that runs early or late.
+    """
+
+    step = 30
+    t0 = 0
+    digits = 6
+    tolerance = 1
+
+    key = EncryptedTextField(default=authenticator_key_new, editable=False)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(
+        default=-1, help_text="The time step of the last accepted code; older ones are refused."
+    )
+
+    class Meta(Device.Meta):
+        verbose_name = "authenticator app"
+
+    @property
+    def bin_key(self) -> bytes:
+        return bytes.fromhex(self.key)
+
+    def get_throttle_factor(self) -> int:
+        return settings.TWO_FACTOR_THROTTLE_FACTOR
+
+    def verify_token(self, token) -> bool:
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+        totp.time = time.time()
+        verified = str(token).isdigit() and totp.verify(int(token), self.tolerance, self.last_t + 1)
+        if verified:
+            self.last_t = totp.t()
+            self.drift = totp.drift
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+        else:
+            self.throttle_increment(commit=True)
+        return verified
+
+    @property
+    def config_url(self) -> str:
+        """The otpauth:// address the QR code carries, in the form authenticator apps read."""
+        issuer = settings.TWO_FACTOR_ISSUER.replace(":", "")
+        label = quote(f"{issuer}:{self.user.get_username()}")
+        params = {
+            "secret": b32encode(self.bin_key).decode(),
+            "algorithm": "SHA1",
+            "digits": self.digits,
+            "period": self.step,
+        }
+        return f"otpauth://totp/{label}?{urlencode(params)}&issuer={quote(issuer)}"

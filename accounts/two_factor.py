@@ -2,7 +2,8 @@
 
 Who must use it is asked of ``TWO_FACTOR_REQUIRED_CHECK`` (organizations knows the roles) and
 staff always must. Backup codes are stored by django-otp's ``StaticToken`` only as a keyed
-digest (``backup_code_digest``), never as the code itself (ADR 3, ADR 7).
+digest (``backup_code_digest``), never as the code itself (ADR 3, ADR 7); the app's key is
+encrypted at rest (``AuthenticatorApp``, ADR 11).
 """
 
 import base64
@@ -15,9 +16,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.module_loading import import_string
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import User
+from .models import AuthenticatorApp, User
 
 BACKUP_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 BACKUP_CODE_LENGTH = 10
@@ -29,22 +29,22 @@ def user_requires_two_factor(user: User) -> bool:
 
 
 def user_has_two_factor(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return AuthenticatorApp.objects.filter(user=user, confirmed=True).exists()
 
 
-def pending_totp_device(*, user: User) -> TOTPDevice:
+def pending_totp_device(*, user: User) -> AuthenticatorApp:
     """The unconfirmed device being set up: the same one until it is confirmed."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    device = AuthenticatorApp.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or AuthenticatorApp.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
 
 
-def manual_key(device: TOTPDevice) -> str:
+def manual_key(device: AuthenticatorApp) -> str:
     """The device's key in base32, in groups of four, as authenticator apps accept it."""
     key = base64.b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
-def qr_code_data_uri(device: TOTPDevice) -> str:
+def qr_code_data_uri(device: AuthenticatorApp) -> str:
     return segno.make(device.config_url, error="m").svg_data_uri(scale=4, border=4)
 
 
@@ -75,7 +75,7 @@ def _notify(user: User, change: str) -> None:
     transaction.on_commit(lambda: send_two_factor_changed_email.delay(user.pk, change))
 
 
-def totp_device_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str] | None:
+def totp_device_confirm(*, user: User, device: AuthenticatorApp, code: str) -> list[str] | None:
     """Confirm ``device`` with its first code; replace any earlier one; return new backup codes.
 
     None when the code is wrong. The codes are returned once to be shown, never stored.
@@ -85,8 +85,8 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, code: str) -> list[st
     if not device.verify_token(normalise_code(code)):
         return None
     with transaction.atomic():
-        replaced = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        replaced = AuthenticatorApp.objects.filter(user=user, confirmed=True).exists()
+        AuthenticatorApp.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save()
         static, _ = StaticDevice.objects.get_or_create(
@@ -109,7 +109,7 @@ def backup_codes_regenerate(*, user: User) -> list[str]:
 
 def two_factor_remove(*, user: User) -> None:
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
+        AuthenticatorApp.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
         _notify(user, "removed")
 
@@ -125,7 +125,7 @@ def code_verify(*, user: User, code: str):
         return None
     app_code = code.isdigit() and len(code) == 6
     for device in devices_for_user(user, confirmed=True):
-        if isinstance(device, TOTPDevice) and app_code and device.verify_token(code):
+        if isinstance(device, AuthenticatorApp) and app_code and device.verify_token(code):
             return device
         if (
             isinstance(device, StaticDevice)

@@ -4,25 +4,25 @@ import time
 
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import hotp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import AuthenticatorApp
 from accounts.two_factor import user_requires_two_factor
 
 
-def authenticator(user) -> TOTPDevice:
+def authenticator(user) -> AuthenticatorApp:
     """The user's confirmed authenticator app, made if they have none."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    return device or TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+    device = AuthenticatorApp.objects.filter(user=user, confirmed=True).first()
+    return device or AuthenticatorApp.objects.create(user=user, name="Test app", confirmed=True)
 
 
-def code_for(device: TOTPDevice, *, step: int | None = None) -> str:
+def code_for(device: AuthenticatorApp, *, step: int | None = None) -> str:
     """The code of ``step`` (default: now), as the person's app computes it."""
     if step is None:
         step = (int(time.time()) - device.t0) // device.step
     return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"
 
 
-def next_unused_code(device: TOTPDevice) -> str:
+def next_unused_code(device: AuthenticatorApp) -> str:
     """A code the device accepts now: this step's, or the next one if this one was used."""
     device.refresh_from_db()
     now = (int(time.time()) - device.t0) // device.step
@@ -44,7 +44,7 @@ def enroll(client, user) -> list[str]:
 
     page = client.get(reverse("accounts:two_factor_setup"))
     assert page.status_code == 200
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    device = AuthenticatorApp.objects.get(user=user, confirmed=False)
     response = client.post(reverse("accounts:two_factor_setup"), {"code": code_for(device)})
     assert response.status_code == 200, response
     return response.context["codes"]

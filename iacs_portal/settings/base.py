@@ -31,7 +31,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "django_otp",
-    "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
     "accounts",
@@ -230,7 +229,9 @@ TWO_FACTOR_BACKUP_CODE_COUNT = env.int("TWO_FACTOR_BACKUP_CODE_COUNT", default=1
 TWO_FACTOR_ISSUER = env("TWO_FACTOR_ISSUER", default="CMS IACS Portal")
 # A dotted path to ``user -> bool``: must this person use two-factor? Staff always must.
 TWO_FACTOR_REQUIRED_CHECK = "organizations.permissions.requires_two_factor"
-OTP_TOTP_ISSUER = TWO_FACTOR_ISSUER
+# Each wrong code doubles the wait before the next guess on that device, times this factor
+# (django-otp's throttling; 0 turns it off). Wrong codes also count toward the lockout.
+TWO_FACTOR_THROTTLE_FACTOR = env.int("TWO_FACTOR_THROTTLE_FACTOR", default=1)
 
 # Sessions, security headers, rate limits (issue 5)
 # A signed-in session ends after SESSION_IDLE_TIMEOUT without activity and SESSION_ABSOLUTE_TIMEOUT

@@ -1,16 +1,15 @@
 """Two-factor sign-in: enrollment, the code stage, replay, backup codes, the required gate."""
 
 import base64
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-import time_machine
 from django.core import mail
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.lockout import user_is_locked
+from accounts.models import AuthenticatorApp
 from accounts.signin import PENDING_SESSION_KEY
 from tests.factories import UserFactory, security_official, set_up, staff_approver
 from tests.registration import PASSWORD, enter_portal
@@ -18,14 +17,7 @@ from tests.two_factor import authenticator, code_for, enroll
 
 pytestmark = pytest.mark.django_db
 
-START = datetime(2026, 3, 2, 14, 0, 5, tzinfo=UTC)
 CHANGED_SUBJECT = "IACS two-factor sign-in changed"
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -57,7 +49,7 @@ def test_enrollment_shows_a_qr_code_and_the_key_and_confirms_with_a_first_code(
     enter_portal(client)
     assert "off" in client.get(reverse("accounts:two_factor")).content.decode()
     page = client.get(reverse("accounts:two_factor_setup")).content.decode()
-    device = TOTPDevice.objects.get(user=user)
+    device = AuthenticatorApp.objects.get(user=user)
     key = base64.b32encode(device.bin_key).decode().rstrip("=")
     assert 'src="data:image/svg+xml' in page
     assert " ".join(key[i : i + 4] for i in range(0, len(key), 4)) in page
@@ -207,10 +199,10 @@ def test_removing_two_factor_needs_the_password_and_emails(
     url = reverse("accounts:two_factor_remove")
     refused = client.post(url, {"password": "not my password"})
     assert "Your password is not correct" in refused.content.decode()
-    assert TOTPDevice.objects.filter(user=user).exists()
+    assert AuthenticatorApp.objects.filter(user=user).exists()
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url, {"password": PASSWORD}).url == reverse("accounts:two_factor")
-    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not AuthenticatorApp.objects.filter(user=user).exists()
     assert not StaticToken.objects.filter(device__user=user).exists()
     assert len(changed_mails()) == 1 and "turned off" in changed_mails()[0].body
 
@@ -219,9 +211,9 @@ def test_replacing_the_app_needs_the_password(client, user, clock):
     client.force_login(user)
     enter_portal(client)
     enroll(client, user)
-    old = TOTPDevice.objects.get(user=user, confirmed=True)
+    old = AuthenticatorApp.objects.get(user=user, confirmed=True)
     client.get(reverse("accounts:two_factor_setup"))
-    new = TOTPDevice.objects.get(user=user, confirmed=False)
+    new = AuthenticatorApp.objects.get(user=user, confirmed=False)
     without = client.post(reverse("accounts:two_factor_setup"), {"code": code_for(new)})
     assert "This field is required" in without.content.decode()
     clock.shift(timedelta(seconds=31))
@@ -229,8 +221,8 @@ def test_replacing_the_app_needs_the_password(client, user, clock):
         reverse("accounts:two_factor_setup"), {"code": code_for(new), "password": PASSWORD}
     )
     assert response.status_code == 200 and len(response.context["codes"]) == 10
-    assert list(TOTPDevice.objects.filter(user=user)) == [new]
-    assert not TOTPDevice.objects.filter(pk=old.pk).exists()
+    assert list(AuthenticatorApp.objects.filter(user=user)) == [new]
+    assert not AuthenticatorApp.objects.filter(pk=old.pk).exists()
 
 
 def test_new_backup_codes_need_the_password_and_replace_the_old_ones(

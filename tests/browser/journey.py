@@ -10,8 +10,8 @@ import re
 import time
 
 from django_otp.oath import hotp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import AuthenticatorApp
 from tests.registration import Person
 from tests.two_factor import next_unused_code
 
@@ -181,7 +181,7 @@ class Journey:
         self.page.get_by_label("Password").fill(password)
         self.press("Login")
         if self.sees_heading("Enter Your Code"):
-            device = TOTPDevice.objects.get(user__username=user_id, confirmed=True)
+            device = AuthenticatorApp.objects.get(user__username=user_id, confirmed=True)
             self.enter_code(next_unused_code(device))
 
     def enter_code(self, code: str) -> None:

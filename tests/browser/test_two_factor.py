@@ -7,8 +7,8 @@ import time
 
 import pytest
 from django_otp.oath import hotp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import AuthenticatorApp
 from tests.factories import security_official
 
 from .approvers import PASSWORD
@@ -52,7 +52,7 @@ def test_security_official_sets_up_two_factor_then_signs_in_with_a_code(journey)
     page.get_by_label("Password").fill(PASSWORD)
     journey.press("Login")
     assert journey.sees_heading("Enter Your Code")
-    device = TOTPDevice.objects.get(user=so, confirmed=True)
+    device = AuthenticatorApp.objects.get(user=so, confirmed=True)
     step = max(int(time.time()) // 30, device.last_t + 1)  # each code is accepted once
     journey.enter_code(f"{hotp(key, step):06d}")
     assert journey.sees_heading("My Profile")
