@@ -83,6 +83,14 @@ class User(AbstractUser, ProfessionalContact):
                 name="one_account_per_person",
             )
         ]
+        # The help desk's actions in the admin (iacs_portal.admin_actions; docs/help-desk.md).
+        permissions = [
+            ("unlock_user", "Can unlock an account"),
+            ("reset_user_password", "Can reset a password (a new temporary one is emailed)"),
+            ("resend_user_email", "Can resend the User ID and credentials emails"),
+            ("disable_user", "Can disable or enable an account"),
+            ("reset_two_factor", "Can reset two-factor sign-in"),
+        ]
 
     @property
     def full_name(self) -> str:

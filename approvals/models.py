@@ -122,7 +122,8 @@ class AccessRequest(ConcurrentTransitionMixin, ProfessionalContact):
             (
                 "decide_staff_requests",
                 "Can decide Security Official and Individual Practitioner requests (CMS approver)",
-            )
+            ),
+            ("resend_request_email", "Can resend a request's acknowledgement email"),
         ]
 
     def __str__(self) -> str:

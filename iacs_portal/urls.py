@@ -2,9 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-admin.site.site_header = "IACS Portal help desk"
-admin.site.site_title = "IACS Portal help desk"
-
 urlpatterns = [
     path("", include("accounts.urls")),
     path("register/", include("approvals.registration.urls")),

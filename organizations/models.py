@@ -64,6 +64,16 @@ class Organization(models.Model):
             models.Index(fields=["status", "country", "state"], name="org_search_scope"),
             models.Index(Upper("legal_name"), name="org_legal_name_upper"),
         ]
+        permissions = [
+            (
+                "change_organization_status",
+                "Can approve, deny, suspend or reinstate an organization",
+            ),
+            (
+                "reseat_security_official",
+                "Can hand an organization's Security Official role to another person",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.legal_name
@@ -129,6 +139,7 @@ class UserGroup(models.Model):
                 name="surrogate_group_has_company",
             ),
         ]
+        permissions = [("change_usergroup_status", "Can approve or deny a user group")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organization})"

@@ -31,13 +31,17 @@ def reference_data(request):
     if marker is None:
         return
     request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    from django.contrib.auth.models import Group, Permission
+
     from accounts.models import AuthenticationQuestion
     from accounts.questions import ensure_questions
+    from iacs_portal.staff_groups import ensure_staff_groups
     from organizations.communities import ensure_communities
     from organizations.models import Community
 
     ensure_communities(Community)
     ensure_questions(AuthenticationQuestion)
+    ensure_staff_groups(Group, Permission)
 
 
 @pytest.fixture(autouse=True)

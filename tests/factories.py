@@ -112,14 +112,19 @@ def group_administrator(group) -> User:
     return role_holder(Role.USER_GROUP_ADMINISTRATOR, group=group)
 
 
-def staff_approver(*, permission: bool = True, **fields) -> User:
-    """A CMS approver at the help desk: staff, with the permission to decide SO and IP requests."""
-    from django.contrib.auth.models import Permission
+def staff_member(group: str | None, **fields) -> User:
+    """Help desk staff in one of the staff groups ("Help Desk", "CMS Approver"), or in none."""
+    from django.contrib.auth.models import Group
 
     user = set_up(UserFactory(**{"is_staff": True, **fields}))
-    if permission:
-        user.user_permissions.add(Permission.objects.get(codename="decide_staff_requests"))
+    if group:
+        user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def staff_approver(*, permission: bool = True, **fields) -> User:
+    """A CMS approver at the help desk; without ``permission``, staff in no group."""
+    return staff_member("CMS Approver" if permission else None, **fields)
 
 
 def account_holder(person, **fields) -> User:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from tests.factories import UserFactory
+from tests.two_factor import mark_verified
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
@@ -93,6 +94,7 @@ def test_admin_pages_need_no_inline_script(client, url):
     admin = UserFactory(is_staff=True, is_superuser=True)
     client.post(reverse("accounts:warning"))
     client.force_login(admin)
+    mark_verified(client, admin)
     response = client.get(url)
     assert response.status_code == 200, url
     page = response.content.decode()
@@ -106,6 +108,7 @@ def test_a_user_change_page_in_the_admin_needs_no_inline_script(client):
     admin = UserFactory(is_staff=True, is_superuser=True)
     client.post(reverse("accounts:warning"))
     client.force_login(admin)
+    mark_verified(client, admin)
     page = client.get(f"/admin/accounts/user/{admin.pk}/change/").content.decode()
     assert not INLINE_SCRIPT.search(page) and not HANDLER.search(page)
 

@@ -5,7 +5,7 @@ Run by `make run`. The accounts it prints are listed in the README; the people a
 register as are in accounts/data/ssa_demo.csv.
 """
 
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -53,6 +53,7 @@ USER_GROUPS = [
      UserGroup.Kind.SURROGATE, "Summit Billing Services staff working for Lone Star."),
 ]  # fmt: skip
 STAFF_APPROVER = ("DEMOHD1", "Hana", "Diaz")
+HELP_DESK_AGENT = ("DEMOHD2", "Omar", "Reyes")
 
 
 class Command(BaseCommand):
@@ -92,15 +93,15 @@ class Command(BaseCommand):
                 granted_by=None,
             )  # fmt: skip
             rows.append((user_id, f"{first} {last}", f"UGA of {group}", ""))
-        staff = self._person(*STAFF_APPROVER, questions, company="CMS help desk")
-        staff.is_staff = True
-        staff.save(update_fields=["is_staff"])
-        staff.user_permissions.add(
-            Permission.objects.get(
-                content_type__app_label="approvals", codename="decide_staff_requests"
-            )
-        )
-        rows.append((STAFF_APPROVER[0], "Hana Diaz", "CMS approver (help desk staff)", ""))
+        for (user_id, first, last), group, what in [
+            (STAFF_APPROVER, "CMS Approver", "CMS approver (help desk staff)"),
+            (HELP_DESK_AGENT, "Help Desk", "help desk agent (admin at /admin/)"),
+        ]:
+            staff = self._person(user_id, first, last, questions, company="CMS help desk")
+            staff.is_staff = True
+            staff.save(update_fields=["is_staff"])
+            staff.groups.add(Group.objects.get(name=group))
+            rows.append((user_id, f"{first} {last}", what, ""))
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Accounts:"))
         for user_id, person, what, place in rows:

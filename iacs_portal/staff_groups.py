@@ -1,0 +1,53 @@
+"""The help desk's staff roles as Django groups, each with the least permissions it needs.
+
+- "Help Desk": find people (view accounts, requests, organizations, groups, roles, the audit
+  trail), unlock, reset a password or two-factor sign-in, resend emails.
+- "CMS Approver": all of that, and decide Security Official and Individual Practitioner
+  requests, approve or suspend organizations and user groups, hand over a Security Official's
+  role, disable or enable accounts.
+
+Reference data (communities, authentication questions) and staff accounts are for superusers
+(administrators) only: no group can change them. docs/help-desk.md has the whole matrix.
+A change here needs a data migration that calls ``ensure_staff_groups`` again.
+"""
+
+HELP_DESK = "Help Desk"
+CMS_APPROVER = "CMS Approver"
+
+_HELP_DESK_PERMISSIONS = [
+    "accounts.view_user",
+    "accounts.unlock_user",
+    "accounts.reset_user_password",
+    "accounts.resend_user_email",
+    "accounts.reset_two_factor",
+    "approvals.view_accessrequest",
+    "approvals.resend_request_email",
+    "organizations.view_organization",
+    "organizations.view_usergroup",
+    "organizations.view_roleassignment",
+    "audit.view_auditevent",
+]
+STAFF_GROUPS = {
+    HELP_DESK: _HELP_DESK_PERMISSIONS,
+    CMS_APPROVER: [
+        *_HELP_DESK_PERMISSIONS,
+        "accounts.disable_user",
+        "approvals.decide_staff_requests",
+        "organizations.change_organization_status",
+        "organizations.change_usergroup_status",
+        "organizations.reseat_security_official",
+    ],
+}
+
+
+def ensure_staff_groups(Group, Permission) -> None:  # noqa: N803 (models, from a migration too)
+    """Each group exists with exactly its permissions; the permissions must exist already."""
+    for name, codes in STAFF_GROUPS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        permissions = []
+        for code in codes:
+            app_label, codename = code.split(".")
+            permissions.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(permissions)
