@@ -1,11 +1,13 @@
 """In the browser: the Content-Security-Policy blocks nothing the portal needs (no axe here,
-nothing injected but a violation listener), and the idle-timeout warning works with a keyboard
-and a screen reader in mind."""
+nothing injected but a violation listener), the idle-timeout warning works with a keyboard
+and a screen reader in mind, and no sign-in outlasts the 12-hour limit however active."""
 
 import re
 from datetime import timedelta
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from tests.factories import UserFactory, set_up
 from tests.two_factor import authenticator, next_unused_code
@@ -157,3 +159,42 @@ def test_when_time_runs_out_the_login_page_says_why(journey, settings):
     journey.axe.check(page)
     journey.open("/profile/")
     assert journey.sees_heading(re.compile("Login"))
+
+
+def test_twelve_hours_after_sign_in_the_next_page_signs_out_and_says_why(journey):
+    """The clock stands still and is moved on by hand (time-machine patches the clock of the
+    whole process, the live server's thread too), so twelve hours pass at once."""
+    user = set_up(UserFactory())
+    page = journey.page
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        start = timezone.now()
+        journey.enter_portal()
+        journey.sign_in(user.username, PASSWORD)
+        # Busy all day: a page every 14 minutes keeps the 15-minute idle limit away.
+        for minutes in range(14, 12 * 60, 14):
+            clock.move_to(start + timedelta(minutes=minutes))
+            page.goto(journey.base + "/profile/")
+            assert journey.sees_heading(re.compile("My Profile")), f"signed out at {minutes} min"
+
+        # One minute before the limit the page still opens, and warns at once that staying
+        # signed in cannot move the end.
+        clock.move_to(start + timedelta(hours=11, minutes=59))
+        journey.open("/profile/")
+        assert journey.sees_heading(re.compile("My Profile"))
+        dialog = page.get_by_role("alertdialog", name="Your session is about to end")
+        dialog.wait_for(state="visible")
+        with page.expect_response(lambda r: r.url.endswith("/session/keepalive/")) as answer:
+            dialog.get_by_role("button", name="Stay signed in").click()
+        assert answer.value.json() == {"signed_in": True, "seconds_left": 60}
+        assert dialog.get_by_text("it cannot be extended").is_visible()
+        journey.axe.check(page)
+
+        clock.move_to(start + timedelta(hours=12))
+        journey.open("/profile/")
+        assert re.search(r"/login/\?next=%2Fprofile%2F$", page.url)
+        assert page.get_by_text(
+            "You were signed out because you had been signed in for 12 hours, the longest one "
+            "sign-in may last. Log in again to continue."
+        ).is_visible()
+        journey.open("/profile/")
+        assert journey.sees_heading("Login to IACS")
