@@ -182,11 +182,9 @@ def send_two_factor_changed_email(user_id: int, change: str) -> None:
     )
 
 
-# Issue 6: the help desk's actions (accounts/helpdesk.py). The temporary password is made here,
-# inside the task that mails it; staff never see it.
-
-
-# Notices whose only context is the person.
+# Issue 6: the help desk's actions (accounts/helpdesk.py): notices whose only context is the
+# person, and a new temporary password, made here, inside the task that mails it (staff never
+# see it).
 ACCOUNT_NOTICES = frozenset(
     {"help_desk_user_id", "account_unlocked", "account_disabled", "account_enabled"}
 )

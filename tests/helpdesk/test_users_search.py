@@ -217,3 +217,23 @@ def test_two_factor_filter_counts_confirmed_apps_only(client, agent):
     assert found(client, two_factor="yes") == {"TWOF01", agent.username}
     assert "HALF01" in found(client, two_factor="no")
     assert "TWOF01" not in found(client, two_factor="no")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"organization": "9" * 30},
+        {"organization": "-1"},
+        {"ein": "9" * 3000},
+        {"role": "x" * 100},
+        {"status": "zzz"},
+        {"locked": "maybe"},
+        {"two_factor": "?"},
+        {"q": "ssn:" + "9" * 50},
+        {"q": "%_\\"},
+        {"q": "\x00"},
+    ],
+)
+def test_odd_input_is_never_an_error_page(client, agent, params):
+    response = client.get("/admin/accounts/user/", params)
+    assert response.status_code in (200, 302)
