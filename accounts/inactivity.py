@@ -3,7 +3,9 @@
 Inactivity counts from the last sign-in, or from the account's creation (its approval) when
 the person never signed in. Staff accounts are disabled too, as CMS does; superusers are not
 (they are the operators' break-glass accounts, managed with ``manage.py``). A disabled account
-is re-enabled by its owner completing Forgot password.
+is re-enabled by its owner completing Forgot password, or by the help desk
+(``helpdesk.user_enable``): an account enabled by staff counts as active from that moment, so the
+person has the whole limit to sign in before it is disabled again.
 """
 
 from django.conf import settings
@@ -11,16 +13,25 @@ from django.db import transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from iacs_portal.audit.models import AuditEvent
 from iacs_portal.audit.services import audit_record
 
 from .models import User
+
+# The audit event of ``helpdesk.user_enable``: the account's inactivity counts from it.
+ACCOUNT_ENABLED = "account.enabled"
 
 
 def inactive_users(*, now=None):
     """Active accounts whose last sign-in (or creation) is at least the limit ago."""
     cutoff = (now or timezone.now()) - settings.ACCOUNT_INACTIVITY_LIMIT
+    # Few accounts are enabled by staff within the limit: their ids are read once.
+    enabled_since = AuditEvent.objects.filter(
+        action=ACCOUNT_ENABLED, target_type=User._meta.label_lower, at__gt=cutoff
+    ).values_list("target_id", flat=True)
     return (
         User.objects.filter(is_active=True, is_superuser=False)
+        .exclude(pk__in=[int(pk) for pk in enabled_since])
         .annotate(last_activity=Coalesce("last_login", "date_joined"))
         .filter(last_activity__lte=cutoff)
     )

@@ -17,6 +17,8 @@ from django.utils.module_loading import import_string
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
+from iacs_portal.audit.services import audit_record
+
 from .models import AuthenticatorApp, User
 
 BACKUP_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -107,11 +109,20 @@ def backup_codes_regenerate(*, user: User) -> list[str]:
     return codes
 
 
-def two_factor_remove(*, user: User) -> None:
+def two_factor_remove(*, user: User, by: User | None = None, reason: str = "") -> None:
+    """The person turns it off (My Profile), or the help desk resets it (``by``, audited)."""
     with transaction.atomic():
         AuthenticatorApp.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-        _notify(user, "removed")
+        if by is not None:
+            audit_record(
+                action="account.two_factor_reset",
+                target=user,
+                actor=by,
+                to_state="no_two_factor",
+                reason=reason,
+            )
+        _notify(user, "removed" if by is None else "help_desk_reset")
 
 
 def code_verify(*, user: User, code: str):
