@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from iacs_portal.admin_actions import StaffActionsMixin
 
@@ -62,7 +63,7 @@ class EscalatedFilter(admin.SimpleListFilter):
 class AccessRequestAdmin(StaffActionsMixin, admin.ModelAdmin):
     staff_actions = REQUEST_ACTIONS
     list_display = [
-        "__str__",
+        "tracking",
         "applicant_name",
         "role",
         "where",
@@ -95,7 +96,7 @@ class AccessRequestAdmin(StaffActionsMixin, admin.ModelAdmin):
             {
                 "fields": [
                     "tracking_number", "kind", "status", "role", "community", "organization",
-                    "group", "submitted_at", "expires_at", "waiting_days",
+                    "group", "submitted_at", "expires", "waiting_days",
                 ]
             },
         ),
@@ -113,7 +114,7 @@ class AccessRequestAdmin(StaffActionsMixin, admin.ModelAdmin):
     ]  # fmt: skip
     readonly_fields = [
         "status",
-        "expires_at",
+        "expires",
         "waiting_days",
         "who_decides",
         "applicant_name",
@@ -134,6 +135,20 @@ class AccessRequestAdmin(StaffActionsMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_fieldsets(self, request, obj=None):
+        decided = obj is not None and obj.status not in (Status.DRAFT, Status.SUBMITTED)
+        return [fs for fs in super().get_fieldsets(request, obj) if decided or fs[0] != "Decision"]
+
+    @admin.display(description="Tracking number", ordering="tracking_number")
+    def tracking(self, obj):
+        return str(obj)
+
+    @admin.display(description="Expires undecided on")
+    def expires(self, obj):
+        if obj.status != Status.SUBMITTED or obj.expires_at is None:
+            return "—"
+        return date_format(timezone.localtime(obj.expires_at), "DATETIME_FORMAT")
 
     @admin.display(description="Organization or user group")
     def where(self, obj):

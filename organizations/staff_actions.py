@@ -141,6 +141,10 @@ class ReseatForm(ReasonForm):
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = (
+            "Why, in a sentence: for example the letter or ticket it answers. It is kept in "
+            "the audit trail and sent to the Security Official replaced."
+        )
         officials = active_officials(organization=organization, role=Role.SECURITY_OFFICIAL)
         if officials.exists():
             self.fields["replaces"].queryset = officials

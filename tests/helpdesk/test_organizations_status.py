@@ -158,7 +158,7 @@ def test_the_organization_page_shows_its_officials_groups_and_pending_requests(c
     )
     assert f'<a href="{requests_link}">2</a>' in page
     listed = page_of(client.get(requests_link.replace("&amp;", "&")))
-    assert listed.count('class="field-__str__"') == 2
+    assert listed.count('class="field-tracking"') == 2
 
 
 def test_search_by_legal_name_ein_and_npi(client):
