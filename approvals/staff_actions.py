@@ -7,7 +7,7 @@ nobody decides a request of their own. The admin only asks and reports.
 
 from django import forms
 
-from iacs_portal.admin_actions import ReasonForm, StaffAction, StaffActionRefused
+from iacs_portal.admin_actions import ReasonForm, StaffAction, refusing
 
 from . import routing
 from .forms import DecisionForm
@@ -63,13 +63,11 @@ def decision_refusal(request, access_request: AccessRequest) -> str:
     return "You cannot decide this request: it is your own."
 
 
+@refusing(DecisionError)
 def _approve(request, access_request: AccessRequest, data: dict) -> str:
-    try:
-        access_request_approve(
-            access_request_id=access_request.pk, approver=request.user, note=data["reason"]
-        )
-    except DecisionError as error:
-        raise StaffActionRefused(str(error)) from None
+    access_request_approve(
+        access_request_id=access_request.pk, approver=request.user, note=data["reason"]
+    )
     outcome = (
         "receives a User ID and a temporary password by email"
         if access_request.is_registration
@@ -78,39 +76,33 @@ def _approve(request, access_request: AccessRequest, data: dict) -> str:
     return f"Request {access_request} was approved. {access_request.applicant_name} {outcome}."
 
 
+@refusing(DecisionError)
 def _deny(request, access_request: AccessRequest, data: dict) -> str:
-    try:
-        access_request_deny(
-            access_request_id=access_request.pk,
-            approver=request.user,
-            reason=data["reason"],
-            note=data["note"].strip(),
-        )
-    except DecisionError as error:
-        raise StaffActionRefused(str(error)) from None
+    access_request_deny(
+        access_request_id=access_request.pk,
+        approver=request.user,
+        reason=data["reason"],
+        note=data["note"].strip(),
+    )
     return f"Request {access_request} was denied. The applicant receives the reason by email."
 
 
+@refusing(ResendError)
 def _resend_acknowledgement(request, access_request: AccessRequest, data: dict) -> str:
-    try:
-        access_request_resend_acknowledgement(
-            access_request=access_request, by=request.user, reason=data["reason"]
-        )
-    except ResendError as error:
-        raise StaffActionRefused(str(error)) from None
+    access_request_resend_acknowledgement(
+        access_request=access_request, by=request.user, reason=data["reason"]
+    )
     return (
         f"The acknowledgement of request {access_request}, with its tracking number, was sent "
         f"again to {access_request.email}."
     )
 
 
+@refusing(ResendError)
 def _resend_verification_code(request, access_request: AccessRequest, data: dict) -> str:
-    try:
-        access_request_resend_verification_code(
-            access_request=access_request, by=request.user, reason=data["reason"]
-        )
-    except ResendError as error:
-        raise StaffActionRefused(str(error)) from None
+    access_request_resend_verification_code(
+        access_request=access_request, by=request.user, reason=data["reason"]
+    )
     return (
         f"A new code was sent to {access_request.email_verification.email}; the old one no "
         "longer works. The applicant enters it on the page they have open."

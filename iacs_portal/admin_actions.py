@@ -9,6 +9,7 @@ audited, and ``tests/helpdesk`` checks each one). Nothing here edits a status di
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import wraps
 
 from django import forms
 from django.contrib import messages
@@ -139,3 +140,20 @@ class StaffActionsMixin:
             "change_url": self._change_url(obj),
         }
         return TemplateResponse(request, "admin/staff_actions/confirm.html", context)
+
+
+def refusing(*errors: type[Exception]):
+    """Decorate a ``perform``: a service's refusal (one of ``errors``) becomes the message the
+    staff member reads on the action's page, instead of an error page."""
+
+    def decorate(perform):
+        @wraps(perform)
+        def perform_or_refuse(request, obj, cleaned_data):
+            try:
+                return perform(request, obj, cleaned_data)
+            except errors as error:
+                raise StaffActionRefused(str(error)) from None
+
+        return perform_or_refuse
+
+    return decorate

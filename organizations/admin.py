@@ -21,14 +21,8 @@ from .staff_actions import GROUP_ACTIONS, ORGANIZATION_STATUS_ACTIONS, RESEAT_AC
 EIN_AS_WRITTEN = re.compile(r"\b(\d{2})-(\d{7})\b")
 
 
-class SuperuserOnlyAdmin(admin.ModelAdmin):
-    """Administrators only: no staff group has any permission on it."""
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
+class SuperuserWritesAdmin(admin.ModelAdmin):
+    """Staff with the view permission read it; only administrators add, change or delete."""
 
     def has_add_permission(self, request):
         return request.user.is_superuser
@@ -37,6 +31,16 @@ class SuperuserOnlyAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
     def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class SuperuserOnlyAdmin(SuperuserWritesAdmin):
+    """Administrators only: no staff group sees it."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
 
 
@@ -99,7 +103,7 @@ class UserGroupAdmin(StaffActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(SuperuserWritesAdmin):
     """Read-only for staff: roles change through requests, officials and the hand-over."""
 
     list_display = ["user", "role", "organization", "group", "status", "granted_at"]
@@ -107,12 +111,3 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__last_name", "organization__legal_name"]
     list_select_related = ["user", "organization", "group", "group__organization"]
     raw_id_fields = ["user", "organization", "group", "granted_by", "revoked_by"]
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser

@@ -7,7 +7,7 @@ checks the status under a row lock and records the audit event.
 from django import forms
 from django.contrib.auth import get_user_model
 
-from iacs_portal.admin_actions import ReasonForm, StaffAction, StaffActionRefused
+from iacs_portal.admin_actions import ReasonForm, StaffAction, refusing
 
 from .models import Organization, RoleAssignment, UserGroup
 from .roles import Role
@@ -47,65 +47,69 @@ def _proposed_refusal(request, obj) -> str:
     )
 
 
-def _status_action(service, *, noun: str, verb: str):
-    """perform() for a status change: the service's refusal is shown to the staff member."""
+def _status_action(name, label, service, *, verb, source, permission, explanation, **extra):
+    """A status change of an organization or group: the service checks the status again."""
+    noun = "organization" if permission == CHANGE_ORGANIZATION_STATUS else "group"
 
+    @refusing(StatusChangeError)
     def perform(request, obj, data) -> str:
-        try:
-            service(**{noun: obj}, by=request.user, reason=data["reason"])
-        except StatusChangeError as error:
-            raise StaffActionRefused(str(error)) from None
+        service(**{noun: obj}, by=request.user, reason=data["reason"])
         return f"{obj} was {verb}."
 
-    return perform
+    return StaffAction(
+        name=name,
+        label=label,
+        permission=permission,
+        perform=perform,
+        explanation=explanation,
+        is_available=lambda obj: obj.status == source,
+        **extra,
+    )
 
-
-def _in_status(*statuses):
-    return lambda obj: obj.status in statuses
-
-
-OrgStatus = Organization.Status
 
 ORGANIZATION_STATUS_ACTIONS = (
-    StaffAction(
-        name="approve",
-        label="Approve organization",
-        permission=CHANGE_ORGANIZATION_STATUS,
-        perform=_status_action(organization_approve, noun="organization", verb="approved"),
+    _status_action(
+        "approve", "Approve organization", organization_approve, verb="approved",
+        source=Organization.Status.PENDING, permission=CHANGE_ORGANIZATION_STATUS,
         explanation="The organization becomes approved: people can choose it in their requests.",
-        is_available=_in_status(OrgStatus.PENDING),
         refusal=_proposed_refusal,
     ),
-    StaffAction(
-        name="deny",
-        label="Deny organization",
-        permission=CHANGE_ORGANIZATION_STATUS,
-        perform=_status_action(organization_reject, noun="organization", verb="denied"),
+    _status_action(
+        "deny", "Deny organization", organization_reject, verb="denied",
+        source=Organization.Status.PENDING, permission=CHANGE_ORGANIZATION_STATUS,
         explanation="The organization is not approved, and its EIN/TIN may be registered again.",
-        is_available=_in_status(OrgStatus.PENDING),
         refusal=_proposed_refusal,
     ),
-    StaffAction(
-        name="suspend",
-        label="Suspend organization",
-        permission=CHANGE_ORGANIZATION_STATUS,
-        perform=_status_action(organization_suspend, noun="organization", verb="suspended"),
+    _status_action(
+        "suspend", "Suspend organization", organization_suspend, verb="suspended",
+        source=Organization.Status.APPROVED, permission=CHANGE_ORGANIZATION_STATUS,
         explanation="While suspended, nobody can choose the organization in a new request and "
         "no role can be granted in it (its pending requests can be denied, not approved). Its "
         "people keep their accounts and roles. Its Security Officials and Backup Security "
         "Officials are told by email (without your reason).",
-        is_available=_in_status(OrgStatus.APPROVED),
     ),
-    StaffAction(
-        name="reinstate",
-        label="Reinstate organization",
-        permission=CHANGE_ORGANIZATION_STATUS,
-        perform=_status_action(organization_reinstate, noun="organization", verb="reinstated"),
+    _status_action(
+        "reinstate", "Reinstate organization", organization_reinstate, verb="reinstated",
+        source=Organization.Status.SUSPENDED, permission=CHANGE_ORGANIZATION_STATUS,
         explanation="The organization is approved again, as it was before the suspension. Its "
         "Security Officials and Backup Security Officials are told by email.",
-        is_available=_in_status(OrgStatus.SUSPENDED),
     ),
-)
+)  # fmt: skip
+
+GROUP_ACTIONS = (
+    _status_action(
+        "approve", "Approve user group", group_approve, verb="approved",
+        source=UserGroup.Status.PENDING, permission=CHANGE_GROUP_STATUS,
+        explanation="The user group becomes approved: people can ask to join or administer it.",
+        refusal=_proposed_refusal,
+    ),
+    _status_action(
+        "deny", "Deny user group", group_reject, verb="denied",
+        source=UserGroup.Status.PENDING, permission=CHANGE_GROUP_STATUS,
+        explanation="The user group is not approved; its name is free to be used again.",
+        refusal=_proposed_refusal,
+    ),
+)  # fmt: skip
 
 
 class SecurityOfficialChoiceField(forms.ModelChoiceField):
@@ -162,18 +166,16 @@ class ReseatForm(ReasonForm):
         return user
 
 
+@refusing(ReseatError, RoleRemovalError)
 def _reseat(request, organization, data) -> str:
     new_user, replaces = data["new_user_id"], data.get("replaces")
-    try:
-        security_official_reseat(
-            organization=organization,
-            new_user=new_user,
-            replaces=replaces,
-            by=request.user,
-            reason=data["reason"],
-        )
-    except (ReseatError, RoleRemovalError) as error:
-        raise StaffActionRefused(str(error)) from None
+    security_official_reseat(
+        organization=organization,
+        new_user=new_user,
+        replaces=replaces,
+        by=request.user,
+        reason=data["reason"],
+    )
     replaced = f", replacing {replaces.user.full_name}" if replaces is not None else ""
     return (
         f"{new_user.full_name} ({new_user.username}) is now the Security Official of "
@@ -189,28 +191,9 @@ RESEAT_ACTION = StaffAction(
     explanation="The person you name becomes a Security Official of this organization, and the "
     "one they replace loses the role, in one step: the organization is never without one. "
     "It works even if the old Security Official's account is disabled.",
-    is_available=_in_status(OrgStatus.APPROVED, OrgStatus.SUSPENDED),
+    is_available=lambda obj: (
+        obj.status in (Organization.Status.APPROVED, Organization.Status.SUSPENDED)
+    ),
     form_class=ReseatForm,
     form_kwargs=lambda request, obj: {"organization": obj},
-)
-
-GROUP_ACTIONS = (
-    StaffAction(
-        name="approve",
-        label="Approve user group",
-        permission=CHANGE_GROUP_STATUS,
-        perform=_status_action(group_approve, noun="group", verb="approved"),
-        explanation="The user group becomes approved: people can ask to join or administer it.",
-        is_available=_in_status(UserGroup.Status.PENDING),
-        refusal=_proposed_refusal,
-    ),
-    StaffAction(
-        name="deny",
-        label="Deny user group",
-        permission=CHANGE_GROUP_STATUS,
-        perform=_status_action(group_reject, noun="group", verb="denied"),
-        explanation="The user group is not approved; its name is free to be used again.",
-        is_available=_in_status(UserGroup.Status.PENDING),
-        refusal=_proposed_refusal,
-    ),
 )
