@@ -24,6 +24,8 @@ class RequestAction(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled by the applicant"
     EXPIRED = "expired", "Expired undecided"
     REMINDED = "reminded", "Approvers reminded"
+    ACKNOWLEDGEMENT_RESENT = "acknowledgement_resent", "Acknowledgement email resent"
+    VERIFICATION_CODE_RESENT = "verification_code_resent", "Email verification code resent"
 
 
 def request_event(

@@ -106,9 +106,23 @@ def _is_staff_approver(user) -> bool:
     return user.is_active and user.is_staff and user.has_perm(STAFF_PERMISSION)
 
 
+def escalation_delay():
+    return settings.PENDING_REQUEST_ESCALATE_AFTER
+
+
 def escalation_cutoff():
     """Requests submitted before this moment have waited long enough to escalate."""
-    return timezone.now() - settings.PENDING_REQUEST_ESCALATE_AFTER
+    return timezone.now() - escalation_delay()
+
+
+def escalated_requests() -> Q:
+    """Pending requests of a role that escalates (BSO) which have waited long enough to."""
+    escalating = [role for role, rule in RULES.items() if rule.escalation_roles]
+    return Q(
+        status=AccessRequest.Status.SUBMITTED,
+        role__in=escalating,
+        submitted_at__lte=escalation_cutoff(),
+    )
 
 
 def is_escalated(access_request: AccessRequest) -> bool:

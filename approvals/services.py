@@ -5,9 +5,10 @@ from django.db import IntegrityError, transaction
 from accounts.identity import account_for_ssn_digest
 from accounts.services import user_create
 from accounts.tasks import schedule_new_account_emails
-from organizations.models import UserGroup
+from organizations.models import Organization, UserGroup
 from organizations.roles import Role
 from organizations.services import (
+    StatusChangeError,
     group_approve,
     group_create_pending,
     group_reject,
@@ -103,6 +104,18 @@ def _lock_for_decision(*, access_request_id: int, approver) -> AccessRequest:
     return access_request
 
 
+def _refuse_if_suspended(access_request: AccessRequest) -> None:
+    """No role is granted in a suspended organization; a denial is still possible."""
+    organization = access_request.organization or (
+        access_request.group.organization if access_request.group_id else None
+    )
+    if organization is not None and organization.status == Organization.Status.SUSPENDED:
+        raise DecisionError(
+            f"{organization.legal_name} is suspended: no role can be granted in it until CMS "
+            f"reinstates it. Request {access_request.tracking_number} stays pending."
+        )
+
+
 def _account_for(access_request: AccessRequest):
     """The applicant's account, made now for a first registration. One person, one account."""
     user = access_request.applicant or account_for_ssn_digest(access_request.ssn_digest)
@@ -124,16 +137,28 @@ def _account_for(access_request: AccessRequest):
 
 
 @transaction.atomic
-def access_request_approve(*, access_request_id: int, approver) -> AccessRequest:
+def access_request_approve(*, access_request_id: int, approver, note: str = "") -> AccessRequest:
+    """Approve: the account (for a first registration), the role, and what the request proposed.
+
+    ``note`` is the approver's reason, kept in the request's history (the help desk gives one;
+    the web queue does not ask for it).
+    """
     from .tasks import send_role_granted
 
     access_request = _lock_for_decision(access_request_id=access_request_id, approver=approver)
+    _refuse_if_suspended(access_request)
     user, new_account = _account_for(access_request)
+    because = f"Request {access_request.tracking_number} approved"
     if access_request.role == Role.SECURITY_OFFICIAL:
-        organization_approve(organization=access_request.organization)
+        try:
+            organization_approve(
+                organization=access_request.organization, by=approver, reason=because
+            )
+        except StatusChangeError as error:
+            raise DecisionError(f"{error} No decision was recorded.") from None
     group = access_request.group
     if group is not None and group.status == UserGroup.Status.PENDING:
-        group_approve(group=group)
+        group_approve(group=group, by=approver, reason=because)
     role_assign(
         user=user,
         role=access_request.role,
@@ -149,6 +174,7 @@ def access_request_approve(*, access_request_id: int, approver) -> AccessRequest
         RequestAction.APPROVED,
         actor=approver,
         from_state=AccessRequest.Status.SUBMITTED,
+        note=note,
     )
     if new_account:
         transaction.on_commit(lambda: schedule_new_account_emails(user.pk))
@@ -157,13 +183,18 @@ def access_request_approve(*, access_request_id: int, approver) -> AccessRequest
     return access_request
 
 
-def _release_proposed_rows(access_request: AccessRequest) -> None:
+def _release_proposed_rows(access_request: AccessRequest, *, by, reason: str) -> None:
     """A request that ends without approval frees the organization or group it proposed."""
-    if access_request.role == Role.SECURITY_OFFICIAL and access_request.organization_id:
-        organization_reject(organization=access_request.organization)
+    organization = access_request.organization
+    if (
+        access_request.role == Role.SECURITY_OFFICIAL
+        and organization is not None
+        and organization.status == Organization.Status.PENDING
+    ):
+        organization_reject(organization=organization, by=by, reason=reason)
     group = access_request.group
     if group is not None and group.status == UserGroup.Status.PENDING:
-        group_reject(group=group)
+        group_reject(group=group, by=by, reason=reason)
 
 
 @transaction.atomic
@@ -177,7 +208,11 @@ def access_request_cancel(*, access_request_id: int, applicant) -> AccessRequest
             f"Request {access_request.tracking_number} has already been "
             f"{access_request.get_status_display().lower()}; it can no longer be cancelled."
         )
-    _release_proposed_rows(access_request)
+    _release_proposed_rows(
+        access_request,
+        by=applicant,
+        reason=f"Request {access_request.tracking_number} cancelled by the applicant",
+    )
     access_request.cancel(by=applicant)
     access_request.save()
     request_event(
@@ -201,7 +236,11 @@ def access_request_expire(*, access_request_id: int) -> AccessRequest | None:
         )
         if access_request is None:
             return None
-        _release_proposed_rows(access_request)
+        _release_proposed_rows(
+            access_request,
+            by=None,
+            reason=f"Request {access_request.tracking_number} expired undecided",
+        )
         access_request.expire()
         access_request.save()
         request_event(
@@ -220,7 +259,9 @@ def access_request_deny(
     from .tasks import send_request_denied
 
     access_request = _lock_for_decision(access_request_id=access_request_id, approver=approver)
-    _release_proposed_rows(access_request)
+    _release_proposed_rows(
+        access_request, by=approver, reason=f"Request {access_request.tracking_number} denied"
+    )
     access_request.deny(by=approver, reason=reason, note=note)
     access_request.save()
     request_event(

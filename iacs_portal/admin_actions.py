@@ -9,6 +9,7 @@ audited, and ``tests/helpdesk`` checks each one). Nothing here edits a status di
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import wraps
 
 from django import forms
 from django.contrib import messages
@@ -55,6 +56,11 @@ class StaffAction:
     explanation: str = ""  # what will happen, shown before the staff member confirms
     is_available: Callable[[Model], bool] = field(default=lambda obj: True)
     form_class: type[forms.Form] = ReasonForm
+    # (request, obj) -> why this staff member may not take the action on obj now, or "" if they
+    # may: for rules that depend on who asks (the routing of a request), not only on the object.
+    refusal: Callable[[HttpRequest, Model], str] = field(default=lambda request, obj: "")
+    # (request, obj) -> extra keyword arguments for form_class (choices that depend on obj)
+    form_kwargs: Callable[[HttpRequest, Model], dict] = field(default=lambda request, obj: {})
 
 
 class StaffActionsMixin:
@@ -71,7 +77,9 @@ class StaffActionsMixin:
         return [
             action
             for action in self.staff_actions
-            if request.user.has_perm(action.permission) and action.is_available(obj)
+            if request.user.has_perm(action.permission)
+            and action.is_available(obj)
+            and not action.refusal(request, obj)
         ]
 
     def staff_action_url(self, obj: Model, action: StaffAction) -> str:
@@ -105,7 +113,14 @@ class StaffActionsMixin:
                 request, f"“{staff_action.label}” does not apply to {obj} now.", messages.WARNING
             )
             return redirect(self._change_url(obj))
-        form = staff_action.form_class(request.POST if request.method == "POST" else None)
+        refusal = staff_action.refusal(request, obj)
+        if refusal:
+            self.message_user(request, refusal, messages.WARNING)
+            return redirect(self._change_url(obj))
+        form = staff_action.form_class(
+            request.POST if request.method == "POST" else None,
+            **staff_action.form_kwargs(request, obj),
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 with transaction.atomic():
@@ -125,3 +140,20 @@ class StaffActionsMixin:
             "change_url": self._change_url(obj),
         }
         return TemplateResponse(request, "admin/staff_actions/confirm.html", context)
+
+
+def refusing(*errors: type[Exception]):
+    """Decorate a ``perform``: a service's refusal (one of ``errors``) becomes the message the
+    staff member reads on the action's page, instead of an error page."""
+
+    def decorate(perform):
+        @wraps(perform)
+        def perform_or_refuse(request, obj, cleaned_data):
+            try:
+                return perform(request, obj, cleaned_data)
+            except errors as error:
+                raise StaffActionRefused(str(error)) from None
+
+        return perform_or_refuse
+
+    return decorate

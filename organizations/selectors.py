@@ -1,6 +1,7 @@
 """Reads on organizations, user groups and roles."""
 
-from django.db.models import QuerySet
+from django.apps import apps
+from django.db.models import Q, QuerySet
 
 from .models import Organization, RoleAssignment, UserGroup
 from .roles import Role
@@ -85,3 +86,43 @@ def surrogate_groups_administered(*, user) -> QuerySet:
         role_assignments__role=Role.USER_GROUP_ADMINISTRATOR,
         role_assignments__status=RoleAssignment.Status.ACTIVE,
     ).select_related("organization")
+
+
+# Requests live in approvals, which depends on this app: they are reached through the reverse
+# relation ``access_requests`` and their status by its stored value.
+PENDING_REQUEST = "submitted"
+
+
+def pending_requests(*, organization: Organization) -> QuerySet:
+    """The organization's requests waiting for a decision, its user groups' included."""
+    return apps.get_model("approvals", "AccessRequest").objects.filter(
+        Q(organization=organization) | Q(group__organization=organization),
+        status=PENDING_REQUEST,
+    )
+
+
+def proposing_request(*, organization: Organization | None = None, group: UserGroup | None = None):
+    """The pending request that proposed this pending organization or group, if any.
+
+    Such an organization or group is decided with its request (approving the request approves
+    it), by whoever decides the request: never on its own behind the approver's back.
+    """
+    if organization is not None:
+        requests = organization.access_requests.filter(role=Role.SECURITY_OFFICIAL)
+    else:
+        requests = group.access_requests.filter(group_action__startswith="create_")
+    return requests.filter(status=PENDING_REQUEST).order_by("submitted_at").first()
+
+
+def active_officials(*, organization: Organization, role: str) -> QuerySet:
+    """The active holders of an organization-wide role (SO or BSO), with their accounts."""
+    return (
+        RoleAssignment.objects.filter(
+            organization=organization,
+            group__isnull=True,
+            role=role,
+            status=RoleAssignment.Status.ACTIVE,
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )

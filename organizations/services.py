@@ -7,7 +7,11 @@ from iacs_portal.audit.services import audit_record
 
 from .models import Organization, RoleAssignment, UserGroup
 from .roles import Role
-from .tasks import send_role_removed
+from .tasks import (
+    send_organization_status_changed,
+    send_role_removed,
+    send_security_official_seated,
+)
 
 
 class RoleRemovalError(Exception):
@@ -51,15 +55,79 @@ def organization_create_pending(*, community, details: dict) -> Organization:
     )
 
 
-def organization_approve(*, organization: Organization) -> None:
-    organization.status = Organization.Status.APPROVED
-    organization.approved_at = timezone.now()
-    organization.save(update_fields=["status", "approved_at"])
+class StatusChangeError(Exception):
+    """An organization or group is not in the status a change needs; the message says so."""
 
 
-def organization_reject(*, organization: Organization) -> None:
-    organization.status = Organization.Status.DENIED
-    organization.save(update_fields=["status"])
+# verb: (status before, status after); organizations and user groups use the same words
+_STATUS_CHANGES = {
+    "approved": ("pending", "approved"),
+    "denied": ("pending", "denied"),
+    "suspended": ("approved", "suspended"),  # organizations only
+    "reinstated": ("suspended", "approved"),  # organizations only
+}
+
+
+def _status_change(obj, verb: str, *, by, reason: str):
+    """Change the status of ``obj`` (an Organization or a UserGroup) as ``verb`` says, audited.
+
+    The row is locked and its status read again, so two staff members (or a staff member and
+    an approver deciding the request that proposed it) never both change it.
+    """
+    model = type(obj)
+    source, target = _STATUS_CHANGES[verb]
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=obj.pk)
+        if locked.status != source:
+            raise StatusChangeError(
+                f"{locked} is {locked.get_status_display().lower()}, not "
+                f"{model.Status(source).label.lower()}: it cannot be {verb}."
+            )
+        locked.status = target
+        fields = ["status"]
+        if verb == "approved":
+            locked.approved_at = timezone.now()
+            fields.append("approved_at")
+        locked.save(update_fields=fields)
+        audit_record(
+            action=f"{model._meta.model_name}.{verb}",
+            target=locked,
+            actor=by,
+            from_state=source,
+            to_state=target,
+            reason=reason,
+        )
+    obj.status, obj.approved_at = locked.status, locked.approved_at
+    return locked
+
+
+def organization_approve(*, organization: Organization, by=None, reason: str = "") -> Organization:
+    """Pending -> approved: by CMS, with its Security Official's request or at the help desk."""
+    return _status_change(organization, "approved", by=by, reason=reason)
+
+
+def organization_reject(*, organization: Organization, by=None, reason: str = "") -> Organization:
+    """Pending -> not approved: its EIN/TIN is free to be registered again."""
+    return _status_change(organization, "denied", by=by, reason=reason)
+
+
+def organization_suspend(*, organization: Organization, by, reason: str) -> Organization:
+    """Approved -> suspended: not offered to new requests, and no role is granted in it.
+
+    Its people keep their roles and accounts, and its pending requests stay pending (they can
+    be denied, not approved), so reinstating it restores everything as it was. Its Security
+    Officials and Backup Security Officials are told by email.
+    """
+    suspended = _status_change(organization, "suspended", by=by, reason=reason)
+    transaction.on_commit(lambda: send_organization_status_changed.delay(suspended.pk))
+    return suspended
+
+
+def organization_reinstate(*, organization: Organization, by, reason: str) -> Organization:
+    """Suspended -> approved; its officials are told by email."""
+    reinstated = _status_change(organization, "reinstated", by=by, reason=reason)
+    transaction.on_commit(lambda: send_organization_status_changed.delay(reinstated.pk))
+    return reinstated
 
 
 def group_create_pending(*, organization: Organization, kind: str, details: dict) -> UserGroup:
@@ -69,15 +137,12 @@ def group_create_pending(*, organization: Organization, kind: str, details: dict
     )
 
 
-def group_approve(*, group: UserGroup) -> None:
-    group.status = UserGroup.Status.APPROVED
-    group.approved_at = timezone.now()
-    group.save(update_fields=["status", "approved_at"])
+def group_approve(*, group: UserGroup, by=None, reason: str = "") -> UserGroup:
+    return _status_change(group, "approved", by=by, reason=reason)
 
 
-def group_reject(*, group: UserGroup) -> None:
-    group.status = UserGroup.Status.DENIED
-    group.save(update_fields=["status"])
+def group_reject(*, group: UserGroup, by=None, reason: str = "") -> UserGroup:
+    return _status_change(group, "denied", by=by, reason=reason)
 
 
 def _lock_active_security_officials(*, organization_id: int) -> list[RoleAssignment]:
@@ -139,3 +204,88 @@ def role_revoke(*, assignment: RoleAssignment, by, reason: str) -> RoleAssignmen
         )
         transaction.on_commit(lambda: send_role_removed.delay(locked.pk))
     return locked
+
+
+class ReseatError(Exception):
+    """The Security Official cannot be handed over as asked; the message says why."""
+
+
+def _check_reseat(*, organization, new_user, replaces, security_officials) -> None:
+    if organization.status not in (Organization.Status.APPROVED, Organization.Status.SUSPENDED):
+        raise ReseatError(
+            f"{organization} is {organization.get_status_display().lower()}: only an approved "
+            "or suspended organization has a Security Official. A pending organization gets "
+            "its first one by the approval of its Security Official's request."
+        )
+    if not new_user.is_active:
+        raise ReseatError(
+            f"The account {new_user.username} is disabled: enable it first, or choose another "
+            "person."
+        )
+    if new_user.is_staff:
+        raise ReseatError(
+            f"{new_user.username} is a help desk staff account: a Security Official must use "
+            "their own portal account."
+        )
+    if replaces is not None and replaces.user_id == new_user.pk:
+        raise ReseatError(
+            f"{new_user.full_name} ({new_user.username}) is the Security Official being "
+            "replaced: choose the person who takes over."
+        )
+    if any(so.user_id == new_user.pk for so in security_officials):
+        raise ReseatError(
+            f"{new_user.full_name} ({new_user.username}) is already a Security Official of "
+            f"{organization}."
+        )
+    if replaces is None and security_officials:
+        raise ReseatError("Choose the Security Official whose role is handed over.")
+    if replaces is not None and replaces.pk not in {so.pk for so in security_officials}:
+        raise ReseatError(
+            f"{replaces.user.full_name} is no longer a Security Official of {organization}: "
+            "someone changed the organization's officials meanwhile. Reload the page."
+        )
+
+
+def security_official_reseat(
+    *, organization: Organization, new_user, replaces: RoleAssignment | None, by, reason: str
+) -> RoleAssignment:
+    """Hand the organization's Security Official role from ``replaces`` to ``new_user``.
+
+    In one transaction, under the lock of the organization's Security Official roles (the one
+    ``role_revoke`` takes): the new Security Official is seated first, then the old one's role
+    is removed, so the organization is never without one, even if the old one's account is
+    disabled. ``replaces`` is None only for an organization that has no Security Official
+    left. Both people are told by email; the old one is told the reason.
+    """
+    with transaction.atomic():
+        security_officials = _lock_active_security_officials(organization_id=organization.pk)
+        organization = Organization.objects.get(pk=organization.pk)
+        if replaces is not None:
+            replaces = RoleAssignment.objects.select_related("user").get(pk=replaces.pk)
+        _check_reseat(
+            organization=organization,
+            new_user=new_user,
+            replaces=replaces,
+            security_officials=security_officials,
+        )
+        seated = role_assign(
+            user=new_user, role=Role.SECURITY_OFFICIAL, organization=organization, granted_by=by
+        )
+        handed_over = f"{new_user.full_name} ({new_user.username})"
+        if replaces is not None:
+            role_revoke(
+                assignment=replaces,
+                by=by,
+                reason=f"The help desk handed the role over to {handed_over}. {reason}",
+            )
+        audit_record(
+            action="organization.security_official_reseated",
+            target=organization,
+            actor=by,
+            reason=(
+                f"{handed_over} replaces "
+                f"{replaces.user.username if replaces is not None else 'nobody'}: {reason}"
+            ),
+        )
+        transaction.on_commit(lambda: send_security_official_seated.delay(seated.pk))
+    return seated
