@@ -1,7 +1,7 @@
 """The help desk's staff roles as Django groups, each with the least permissions it needs.
 
 - "Help Desk": find people (view accounts, requests, organizations, groups, roles, the audit
-  trail), unlock, reset a password or two-factor sign-in, resend emails.
+  trail, the sent mail), unlock, reset a password or two-factor sign-in, resend emails.
 - "CMS Approver": all of that, and decide Security Official and Individual Practitioner
   requests, approve or suspend organizations and user groups, hand over a Security Official's
   role, disable or enable accounts.
@@ -26,6 +26,7 @@ _HELP_DESK_PERMISSIONS = [
     "organizations.view_usergroup",
     "organizations.view_roleassignment",
     "audit.view_auditevent",
+    "outbox.view_outgoingemail",
 ]
 STAFF_GROUPS = {
     HELP_DESK: _HELP_DESK_PERMISSIONS,
@@ -40,14 +41,20 @@ STAFF_GROUPS = {
 }
 
 
-def ensure_staff_groups(Group, Permission) -> None:  # noqa: N803 (models, from a migration too)
-    """Each group exists with exactly its permissions; the permissions must exist already."""
+def ensure_staff_groups(Group, Permission, *, skip_missing: bool = False) -> None:  # noqa: N803
+    """Each group exists with exactly its permissions; the permissions must exist already.
+
+    ``Group`` and ``Permission`` are models, from a migration too. A migration that runs before
+    the models of some permissions exist (on a new database this list is newer than it) passes
+    ``skip_missing=True``: the latest such migration calls this without it and completes them.
+    """
     for name, codes in STAFF_GROUPS.items():
         group, _ = Group.objects.get_or_create(name=name)
         permissions = []
         for code in codes:
             app_label, codename = code.split(".")
-            permissions.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+            found = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            if skip_missing and not found.exists():
+                continue
+            permissions.append(found.get())
         group.permissions.set(permissions)
