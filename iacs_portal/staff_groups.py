@@ -8,7 +8,8 @@
 
 Reference data (communities, authentication questions) and staff accounts are for superusers
 (administrators) only: no group can change them. docs/help-desk.md has the whole matrix.
-A change here needs a data migration that calls ``ensure_staff_groups`` again.
+A change here needs a data migration that calls ``ensure_staff_groups`` again (see its
+docstring; approvals/0007 and outbox/0002 are examples).
 """
 
 HELP_DESK = "Help Desk"
@@ -42,11 +43,13 @@ STAFF_GROUPS = {
 
 
 def ensure_staff_groups(Group, Permission, *, skip_missing: bool = False) -> None:  # noqa: N803
-    """Each group exists with exactly its permissions; the permissions must exist already.
+    """Each group exists with exactly its permissions, which must exist (unless skip_missing).
 
-    ``Group`` and ``Permission`` are models, from a migration too. A migration that runs before
-    the models of some permissions exist (on a new database this list is newer than it) passes
-    ``skip_missing=True``: the latest such migration calls this without it and completes them.
+    ``Group`` and ``Permission`` are models, from a migration too. On a new database a data
+    migration can run before the migrations that make some permissions of this (newer) list,
+    so migrations pass ``skip_missing=True`` and each depends on the migrations that make the
+    permissions it adds: the last of them to run then finds every permission. Tests call it
+    without, so a misspelt permission fails there.
     """
     for name, codes in STAFF_GROUPS.items():
         group, _ = Group.objects.get_or_create(name=name)

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.db.models import Q
 
 from iacs_portal.admin_links import admin_change_url, link, model_for_label
+from iacs_portal.admin_records import RecordAdmin
 
 from .models import AuditEvent
 
@@ -60,7 +61,7 @@ def _attach_target_names(events) -> None:
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(RecordAdmin):
     list_display = [
         "at",
         "action",
@@ -78,7 +79,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     )
     date_hierarchy = "at"
     ordering = ["-id"]
-    actions = None
     fields = [
         "at",
         "action",
@@ -135,12 +135,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     def short_reason(self, event: AuditEvent) -> str:
         reason = event.reason
         return reason if len(reason) <= REASON_SHOWN else reason[: REASON_SHOWN - 1] + "…"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

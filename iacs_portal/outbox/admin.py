@@ -9,12 +9,13 @@ from django.contrib import admin
 from django.utils.html import format_html_join
 
 from iacs_portal.admin_links import admin_change_url_by, link, model_for_label
+from iacs_portal.admin_records import RecordAdmin
 
 from .models import OutgoingEmail
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(RecordAdmin):
     list_display = ["created_at", "event", "recipients", "subject", "status", "attempts"]
     list_filter = ["status", "event"]
     search_fields = ["recipients", "subject", "user_label", "tracking_number"]
@@ -24,7 +25,6 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     )
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-id"]
-    actions = None
     fields = [
         "event",
         "recipients",
@@ -56,12 +56,3 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         model = model_for_label("approvals.accessrequest")
         url = admin_change_url_by(model, "tracking_number", email.tracking_number)
         return link(url, email.tracking_number)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

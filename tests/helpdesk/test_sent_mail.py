@@ -4,7 +4,6 @@
 sees whether it was sent, failed (and why), or never tried (no row).
 """
 
-import os
 import re
 import time
 from pathlib import Path
@@ -25,7 +24,7 @@ from iacs_portal.celery import app
 from iacs_portal.outbox.models import OutgoingEmail
 from iacs_portal.staff_groups import CMS_APPROVER, HELP_DESK
 from organizations.roles import Role
-from tests.accounts.test_celery_worker import drop_pooled_connections
+from tests.accounts.test_celery_worker import worker_app  # noqa: F401 (a fixture)
 from tests.factories import UserFactory, submitted_request
 from tests.pii import database_rows, leaks
 
@@ -203,18 +202,6 @@ def test_sending_again_in_a_new_task_is_a_new_email():
     tasks.send_user_id_email.delay(user.pk)  # e.g. the help desk resent it
 
     assert list(OutgoingEmail.objects.values_list("attempts", flat=True)) == [1, 1]
-
-
-@pytest.fixture
-def worker_app():
-    previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
-    drop_pooled_connections()
-    app.conf.update(broker_url=os.environ["CELERY_TEST_BROKER_URL"], task_always_eager=False)
-    try:
-        yield app
-    finally:
-        drop_pooled_connections()
-        app.conf.update(previous)
 
 
 @app.task(

@@ -15,7 +15,10 @@ def groups_update(apps, schema_editor):
         app_config.models_module = True  # create_permissions skips an app without this
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    ensure_staff_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    # skip_missing: a later app's migration may add permissions of a newer STAFF_GROUPS.
+    ensure_staff_groups(
+        apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"), skip_missing=True
+    )
 
 
 class Migration(migrations.Migration):
