@@ -1,25 +1,28 @@
 """Admin-wide guarantees: who gets in, what each staff group may do on every admin page, and that
-no admin page shows an SSN or a date of birth.
+no admin page shows an SSN, a date of birth or a secret.
 
 The matrix and the leak check are generated from ``admin.site._registry``: a new admin is
 covered the moment it is registered.
 """
 
+from base64 import b32encode
 from datetime import date
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils.formats import date_format
-from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from accounts import tasks
 from accounts.lockout import user_unlock
 from accounts.middleware import PORTAL_ENTERED_SESSION_KEY
-from accounts.models import AuthenticationQuestion
+from accounts.models import AuthenticationQuestion, AuthenticatorApp
+from accounts.two_factor import backup_codes_regenerate
 from approvals.models import AccessRequest
 from iacs_portal.audit.services import audit_record
 from iacs_portal.staff_groups import CMS_APPROVER, HELP_DESK, STAFF_GROUPS
@@ -221,7 +224,7 @@ def test_no_group_can_set_staff_fields_on_an_account(client, group):
     assert not person.is_superuser
 
 
-# No admin page shows an SSN or a date of birth ---------------------------------------------------
+# No admin page shows an SSN, a date of birth or a secret ---------------------------------------------------
 
 PERSON = Person(
     first_name="Rosalind", last_name="Achebe", date_of_birth="07/19/1961", ssn="219-09-9999"
@@ -259,16 +262,29 @@ def personal_data():
     tasks.send_user_id_email.delay(user.pk)
     user_unlock(user=user, by=staff_member(HELP_DESK), reason="Caller verified")
     audit_record(action="request.viewed", target=access_request, reason="Checked by phone")
-    StaticDevice.objects.create(user=user, name="backup")
+    backup_codes_regenerate(user=user)
+    authenticator(user)
     user.refresh_from_db()
     assert (user.date_of_birth, user.ssn) == (BIRTH, digits)  # the data is really there
     assert AccessRequest.objects.get(pk=access_request.pk).ssn == digits
     return user
 
 
+def secrets_of(user) -> list[str]:
+    """What must never be on a page: backup code digests, the authenticator's key, the password
+    hash."""
+    device = AuthenticatorApp.objects.get(user=user)
+    digests = StaticToken.objects.filter(device__user=user).values_list("token", flat=True)
+    assert len(digests) == settings.TWO_FACTOR_BACKUP_CODE_COUNT
+    return [*digests, device.key, b32encode(device.bin_key).decode(), user.password.split("$")[-1]]
+
+
 @pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=MODEL_IDS)
-def test_no_admin_page_shows_an_ssn_or_a_date_of_birth(client, personal_data, model, model_admin):
+def test_no_admin_page_shows_an_ssn_a_date_of_birth_or_a_secret(
+    client, personal_data, model, model_admin
+):
     staff_in_admin(client, None, is_superuser=True)  # a superuser sees the most
+    needles = [*written_forms(), *secrets_of(personal_data)]
     pages = {admin_url(model, "changelist"): None}
     for pk in model._default_manager.values_list("pk", flat=True)[:PAGES_PER_MODEL]:
         pages[admin_url(model, "change", pk)] = None
@@ -278,7 +294,7 @@ def test_no_admin_page_shows_an_ssn_or_a_date_of_birth(client, personal_data, mo
         response = client.get(path)
         assert response.status_code == 200, path
         html = response.content.decode()
-        assert [form for form in written_forms() if form in html] == [], path
+        assert [needle for needle in needles if needle in html] == [], path
     assert len(pages) > 1, "no object of this model to look at"
 
 
@@ -289,3 +305,8 @@ def test_the_account_page_shows_the_last_four_digits_only(client, personal_data)
 
     assert "9999" in html
     assert [form for form in written_forms() if form in html] == []
+
+
+def test_the_backup_code_admin_of_django_otp_is_not_offered():
+    """It would show every backup code's digest and let anyone with it add codes."""
+    assert not admin.site.is_registered(StaticDevice)
