@@ -1,10 +1,13 @@
 """The help desk's Django admin: staff with a verified second factor only (django-otp).
 
 ``iacs_portal.admin_apps.HelpDeskAdminConfig`` makes ``HelpDeskAdminSite`` the default ``admin.site``, so every app's
-``admin.py`` registers on it unchanged. Its login page redirects to the portal's sign-in
-(``iacs_portal/urls.py``), where the password and then the code are asked.
+``admin.py`` registers on it unchanged. Its login page redirects to the portal's sign-in, where
+the password and then the code are asked.
 """
 
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django_otp.admin import OTPAdminSite
 
 
@@ -15,3 +18,11 @@ class HelpDeskAdminSite(OTPAdminSite):
 
     def __init__(self, name="admin"):
         super().__init__(name)
+
+    def login(self, request, extra_context=None):
+        """Anonymous: the portal's sign-in. Signed in but refused (not staff, or the second
+        factor not verified): 403, since the sign-in would send them straight back here."""
+        if request.user.is_authenticated:
+            raise PermissionDenied("This account may not use the help desk admin.")
+        url, query = reverse("accounts:login"), request.META.get("QUERY_STRING", "")
+        return HttpResponseRedirect(f"{url}?{query}" if query else url)

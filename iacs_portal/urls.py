@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", include("accounts.urls")),
@@ -9,10 +8,7 @@ urlpatterns = [
     path("organizations/", include("organizations.urls")),
     path("my-requests/", include("approvals.applicant_urls")),
     path("outbox/", include("iacs_portal.outbox.urls")),
-    # The help desk signs in through the portal's own sign-in, with its second factor.
-    path(
-        "admin/login/",
-        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
-    ),
+    # The help desk signs in through the portal's own sign-in, with its second factor: the
+    # admin's login page sends there (iacs_portal.admin_site).
     path("admin/", admin.site.urls),
 ]

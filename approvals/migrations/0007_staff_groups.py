@@ -14,7 +14,11 @@ def groups_create(apps, schema_editor):
         app_config.models_module = True  # create_permissions skips an app without this
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    ensure_staff_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    # On a new database, later permissions (e.g. outbox's) may not exist yet: the migration
+    # that makes them runs this again (outbox 0002), see ensure_staff_groups.
+    ensure_staff_groups(
+        apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"), skip_missing=True
+    )
 
 
 def groups_delete(apps, schema_editor):

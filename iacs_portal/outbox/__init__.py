@@ -1,1 +1,1 @@
-"""The local mail outbox: in development every email is written to a file and read in the browser."""
+"""Mail: the record of every email sent (models, admin) and, in development, the file outbox."""

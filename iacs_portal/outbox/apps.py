@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class OutboxConfig(AppConfig):
     name = "iacs_portal.outbox"
     label = "outbox"
-    verbose_name = "Local mail outbox (development)"
+    verbose_name = "Mail"
