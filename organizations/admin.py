@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.template.loader import render_to_string
 
 from iacs_portal.admin_actions import StaffActionsMixin
+from iacs_portal.admin_records import SuperuserOnlyAdmin, SuperuserWritesAdmin
 
 from .models import Community, Organization, RoleAssignment, UserGroup
 from .roles import Role
@@ -19,29 +20,6 @@ from .selectors import active_officials, pending_requests
 from .staff_actions import GROUP_ACTIONS, ORGANIZATION_STATUS_ACTIONS, RESEAT_ACTION
 
 EIN_AS_WRITTEN = re.compile(r"\b(\d{2})-(\d{7})\b")
-
-
-class SuperuserWritesAdmin(admin.ModelAdmin):
-    """Staff with the view permission read it; only administrators add, change or delete."""
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-
-class SuperuserOnlyAdmin(SuperuserWritesAdmin):
-    """Administrators only: no staff group sees it."""
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 @admin.register(Community)

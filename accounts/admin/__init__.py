@@ -2,12 +2,15 @@
 
 - Users (``users.UserAdmin``): search, filters, the account's state, the help desk's actions.
 - Authentication questions: reference data, administrators (superusers) only.
-- django-otp's own backup code device admin is removed: nobody browses two-factor devices
+- django-otp's own backup code device admin is removed: it shows each code's stored digest and
+  would let an administrator add codes to anyone's account. Nobody browses two-factor devices
   apart from the account they belong to (the Users page shows what the help desk may know).
 """
 
 from django.contrib import admin
 from django_otp.plugins.otp_static.models import StaticDevice
+
+from iacs_portal.admin_records import SuperuserOnlyAdmin
 
 from ..models import AuthenticationQuestion, User
 from .users import UserAdmin
@@ -20,22 +23,5 @@ if admin.site.is_registered(StaticDevice):
 
 
 @admin.register(AuthenticationQuestion)
-class AuthenticationQuestionAdmin(admin.ModelAdmin):
-    """Reference data: only administrators see or change it."""
-
+class AuthenticationQuestionAdmin(SuperuserOnlyAdmin):
     list_display = ["text", "order", "is_active"]
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
