@@ -118,7 +118,7 @@ REQUEST_ACTIONS = (
         explanation="Approving grants the role asked for, through the same service as the web "
         "queue: a new registrant's account is created and their User ID and temporary password "
         "are emailed separately; a Security Official's organization is approved with it.",
-        refusal=decision_refusal,
+        not_now=decision_refusal,
         form_class=ApproveForm,
     ),
     StaffAction(
@@ -128,7 +128,7 @@ REQUEST_ACTIONS = (
         perform=_deny,
         explanation="Denying ends the request: the applicant receives the reason and your "
         "explanation by email, and an organization or user group it proposed is not approved.",
-        refusal=decision_refusal,
+        not_now=decision_refusal,
         form_class=DenyForm,
     ),
     StaffAction(
@@ -138,7 +138,11 @@ REQUEST_ACTIONS = (
         perform=_resend_acknowledgement,
         explanation="Sends the “request received” email, with the tracking number, again to "
         "the email address the applicant gave in the request.",
-        is_available=lambda obj: obj.status == AccessRequest.Status.SUBMITTED,
+        not_now=lambda request, obj: (
+            ""
+            if obj.status == AccessRequest.Status.SUBMITTED
+            else "Only a request waiting for a decision has an acknowledgement to resend."
+        ),
     ),
     StaffAction(
         name="resend-verification-code",
@@ -149,6 +153,6 @@ REQUEST_ACTIONS = (
         "to the address the applicant entered, and the old code stops working. The applicant "
         "types it into the page they have open. If the address is wrong, they go back and "
         "correct it instead.",
-        is_available=lambda obj: not verification_resend_refusal(obj),
+        not_now=lambda request, obj: verification_resend_refusal(obj),
     ),
 )

@@ -54,13 +54,16 @@ class StaffAction:
     # (request, obj, cleaned_data) -> the success message; raises StaffActionRefused
     perform: Callable[[HttpRequest, Model, dict], str]
     explanation: str = ""  # what will happen, shown before the staff member confirms
-    is_available: Callable[[Model], bool] = field(default=lambda obj: True)
     form_class: type[forms.Form] = ReasonForm
-    # (request, obj) -> why this staff member may not take the action on obj now, or "" if they
-    # may: for rules that depend on who asks (the routing of a request), not only on the object.
-    refusal: Callable[[HttpRequest, Model], str] = field(default=lambda request, obj: "")
     # (request, obj) -> extra keyword arguments for form_class (choices that depend on obj)
     form_kwargs: Callable[[HttpRequest, Model], dict] = field(default=lambda request, obj: {})
+    # (request, obj) -> why this staff member may never take the action on this object ("" if
+    # they may), beyond the permission: for example an agent on an administrator's account. 403.
+    forbidden: Callable[[HttpRequest, Model], str] = field(default=lambda request, obj: "")
+    # (request, obj) -> why the action does not apply now ("" if it does): the object's state,
+    # or a rule that depends on who asks (the routing of a request). The button is hidden and
+    # its address answers with this message on the object's page.
+    not_now: Callable[[HttpRequest, Model], str] = field(default=lambda request, obj: "")
 
 
 class StaffActionsMixin:
@@ -78,8 +81,8 @@ class StaffActionsMixin:
             action
             for action in self.staff_actions
             if request.user.has_perm(action.permission)
-            and action.is_available(obj)
-            and not action.refusal(request, obj)
+            and not action.forbidden(request, obj)
+            and not action.not_now(request, obj)
         ]
 
     def staff_action_url(self, obj: Model, action: StaffAction) -> str:
@@ -101,21 +104,19 @@ class StaffActionsMixin:
 
     def staff_action_view(self, request: HttpRequest, object_id: str, action: str):
         obj = self.get_object(request, unquote(object_id))
-        if obj is None or not self.has_view_or_change_permission(request, obj):
+        if obj is None:
             raise Http404
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied  # as Django's own change page answers
         staff_action = next((a for a in self.staff_actions if a.name == action), None)
         if staff_action is None:
             raise Http404
         if not request.user.has_perm(staff_action.permission):
             raise PermissionDenied
-        if not staff_action.is_available(obj):
-            self.message_user(
-                request, f"“{staff_action.label}” does not apply to {obj} now.", messages.WARNING
-            )
-            return redirect(self._change_url(obj))
-        refusal = staff_action.refusal(request, obj)
-        if refusal:
-            self.message_user(request, refusal, messages.WARNING)
+        if forbidden := staff_action.forbidden(request, obj):
+            raise PermissionDenied(forbidden)
+        if not_now := staff_action.not_now(request, obj):
+            self.message_user(request, not_now, messages.WARNING)
             return redirect(self._change_url(obj))
         form = staff_action.form_class(
             request.POST if request.method == "POST" else None,

@@ -47,7 +47,9 @@ def _proposed_refusal(request, obj) -> str:
     )
 
 
-def _status_action(name, label, service, *, verb, source, permission, explanation, **extra):
+def _status_action(
+    name, label, service, *, verb, source, permission, explanation, proposed_refusal=None
+):
     """A status change of an organization or group: the service checks the status again."""
     noun = "organization" if permission == CHANGE_ORGANIZATION_STATUS else "group"
 
@@ -62,8 +64,12 @@ def _status_action(name, label, service, *, verb, source, permission, explanatio
         permission=permission,
         perform=perform,
         explanation=explanation,
-        is_available=lambda obj: obj.status == source,
-        **extra,
+        not_now=lambda request, obj: (
+            f"{obj} is {obj.get_status_display().lower()}: only a {source.label.lower()} "
+            f"{'organization' if noun == 'organization' else 'user group'} can be {verb}."
+            if obj.status != source
+            else (proposed_refusal(request, obj) if proposed_refusal else "")
+        ),
     )
 
 
@@ -72,13 +78,13 @@ ORGANIZATION_STATUS_ACTIONS = (
         "approve", "Approve organization", organization_approve, verb="approved",
         source=Organization.Status.PENDING, permission=CHANGE_ORGANIZATION_STATUS,
         explanation="The organization becomes approved: people can choose it in their requests.",
-        refusal=_proposed_refusal,
+        proposed_refusal=_proposed_refusal,
     ),
     _status_action(
         "deny", "Deny organization", organization_reject, verb="denied",
         source=Organization.Status.PENDING, permission=CHANGE_ORGANIZATION_STATUS,
         explanation="The organization is not approved, and its EIN/TIN may be registered again.",
-        refusal=_proposed_refusal,
+        proposed_refusal=_proposed_refusal,
     ),
     _status_action(
         "suspend", "Suspend organization", organization_suspend, verb="suspended",
@@ -101,13 +107,13 @@ GROUP_ACTIONS = (
         "approve", "Approve user group", group_approve, verb="approved",
         source=UserGroup.Status.PENDING, permission=CHANGE_GROUP_STATUS,
         explanation="The user group becomes approved: people can ask to join or administer it.",
-        refusal=_proposed_refusal,
+        proposed_refusal=_proposed_refusal,
     ),
     _status_action(
         "deny", "Deny user group", group_reject, verb="denied",
         source=UserGroup.Status.PENDING, permission=CHANGE_GROUP_STATUS,
         explanation="The user group is not approved; its name is free to be used again.",
-        refusal=_proposed_refusal,
+        proposed_refusal=_proposed_refusal,
     ),
 )  # fmt: skip
 
@@ -191,8 +197,11 @@ RESEAT_ACTION = StaffAction(
     explanation="The person you name becomes a Security Official of this organization, and the "
     "one they replace loses the role, in one step: the organization is never without one. "
     "It works even if the old Security Official's account is disabled.",
-    is_available=lambda obj: (
-        obj.status in (Organization.Status.APPROVED, Organization.Status.SUSPENDED)
+    not_now=lambda request, obj: (
+        ""
+        if obj.status in (Organization.Status.APPROVED, Organization.Status.SUSPENDED)
+        else f"{obj} is {obj.get_status_display().lower()}: only an approved or suspended "
+        "organization has a Security Official to hand over."
     ),
     form_class=ReseatForm,
     form_kwargs=lambda request, obj: {"organization": obj},

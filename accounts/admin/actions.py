@@ -26,10 +26,6 @@ def _perform(service: Callable[..., None], done: str):
     return perform
 
 
-def _available(action: str) -> Callable[[User], bool]:
-    return lambda user: helpdesk.state_refusal(user=user, action=action) is None
-
-
 def _action(name: str, action: str, label: str, service, done: str, explanation: str):
     return StaffAction(
         name=name,
@@ -37,22 +33,15 @@ def _action(name: str, action: str, label: str, service, done: str, explanation:
         permission=helpdesk.PERMISSIONS[action],
         perform=_perform(service, done),
         explanation=explanation,
-        is_available=_available(action),
+        forbidden=lambda request, user: (
+            helpdesk.actor_refusal(by=request.user, user=user, action=action) or ""
+        ),
+        not_now=lambda request, user: helpdesk.state_refusal(user=user, action=action) or "",
     )
 
 
 _HOURS = int(settings.TEMPORARY_PASSWORD_TTL.total_seconds() // 3600)
 
-# URL segment -> the helpdesk action it is (for the rules on who may act on whom).
-HELPDESK_ACTION = {
-    "unlock": helpdesk.UNLOCK,
-    "reset-password": helpdesk.RESET_PASSWORD,
-    "resend-credentials": helpdesk.RESEND_CREDENTIALS,
-    "resend-user-id": helpdesk.RESEND_USER_ID,
-    "disable": helpdesk.DISABLE,
-    "enable": helpdesk.ENABLE,
-    "reset-two-factor": helpdesk.RESET_TWO_FACTOR,
-}
 
 USER_ACTIONS = (
     _action(

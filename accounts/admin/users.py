@@ -13,16 +13,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UsernameField
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import redirect
 from django.utils import timezone
 
 from iacs_portal.admin_actions import StaffActionsMixin
 
-from .. import helpdesk
 from ..models import User
-from .actions import HELPDESK_ACTION, USER_ACTIONS
+from .actions import USER_ACTIONS
 from .filters import (
     LockedFilter,
     OrganizationFilter,
@@ -187,29 +184,3 @@ class UserAdmin(StaffActionsMixin, DjangoUserAdmin):
         if user is not None and self.has_view_or_change_permission(request, user):
             extra_context["account_state"] = account_state(user, viewer=request.user)
         return super().change_view(request, object_id, form_url, extra_context)
-
-    # Actions: besides the permission, who may act on whom (helpdesk.actor_refusal)
-
-    def staff_actions_for(self, request, obj):
-        return [
-            action
-            for action in super().staff_actions_for(request, obj)
-            if helpdesk.actor_refusal(
-                by=request.user, user=obj, action=HELPDESK_ACTION[action.name]
-            )
-            is None
-        ]
-
-    def staff_action_view(self, request, object_id, action):
-        user = self.get_object(request, unquote(object_id))
-        if user is not None and action in HELPDESK_ACTION:
-            refusal = helpdesk.actor_refusal(
-                by=request.user, user=user, action=HELPDESK_ACTION[action]
-            )
-            if refusal:
-                raise PermissionDenied(refusal)
-            # Say why the action does not apply now (the mixin would only say that it does not).
-            if not_now := helpdesk.state_refusal(user=user, action=HELPDESK_ACTION[action]):
-                self.message_user(request, not_now, messages.WARNING)
-                return redirect(self._change_url(user))
-        return super().staff_action_view(request, object_id, action)

@@ -37,7 +37,8 @@ def test_a_decided_group_is_not_decided_again(client, action):
     group = UserGroupFactory(status="approved")
     staff_in_admin(client, "CMS Approver")
     response = client.post(action_url(group, action), {"reason": REASON}, follow=True)
-    assert "does not apply" in page_of(response)
+    verb = {"approve": "approved", "deny": "denied"}[action]
+    assert f"{group} is approved: only a pending user group can be {verb}." in page_of(response)
     group.refresh_from_db()
     assert group.status == "approved" and not audit_events_for(group).exists()
 

@@ -59,7 +59,9 @@ def test_each_status_change_is_refused_in_the_wrong_status(client, action):
     staff_in_admin(client, "CMS Approver")
     assert action_url(organization, action) not in page_of(client.get(change_url(organization)))
     response = act(client, organization, action)
-    assert "does not apply to Harbor Clinic now" in page_of(response)
+    status = Organization.Status(wrong).label.lower()
+    assert f"Harbor Clinic is {status}: only a {Organization.Status(before).label.lower()} " \
+        f"organization can be {AUDITED[action]}." in page_of(response)  # fmt: skip
     organization.refresh_from_db()
     assert organization.status == wrong
     assert not audit_events_for(organization).exists()

@@ -60,7 +60,7 @@ def test_a_decided_request_has_no_acknowledgement_to_resend(client):
         client.get(change_url(access_request))
     )
     response = resend(client, access_request, "resend-acknowledgement")
-    assert "does not apply" in page_of(response)
+    assert "Only a request waiting for a decision has an acknowledgement" in page_of(response)
     assert mail.outbox == []
 
 
@@ -121,9 +121,12 @@ def test_no_code_is_resent_once_the_address_is_verified_or_for_a_submitted_reque
     submitted = submitted_request("individual_practitioner")
     staff_in_admin(client, "Help Desk")
     mail.outbox.clear()
-    for access_request in (draft, submitted):
+    for access_request, why in [
+        (draft, f"The applicant already verified {BARBARA.email}"),
+        (submitted, "Only a registration still in progress (a draft) waits for an email code"),
+    ]:
         page = page_of(client.get(change_url(access_request)))
         assert action_url(access_request, "resend-verification-code") not in page
         response = resend(client, access_request, "resend-verification-code")
-        assert "does not apply" in page_of(response)
+        assert why in page_of(response)
     assert mail.outbox == []
