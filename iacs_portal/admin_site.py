@@ -1,8 +1,10 @@
 """The help desk's Django admin: staff with a verified second factor only (django-otp).
 
-``iacs_portal.admin_apps.HelpDeskAdminConfig`` makes ``HelpDeskAdminSite`` the default ``admin.site``, so every app's
-``admin.py`` registers on it unchanged. Its login page redirects to the portal's sign-in, where
-the password and then the code are asked.
+``iacs_portal.admin_apps.HelpDeskAdminConfig`` makes ``HelpDeskAdminSite`` the default
+``admin.site``, so every app's ``admin.py`` registers on it unchanged. Its login page redirects
+to the portal's sign-in, where the password and then the code are asked, and its "Change
+password" to My Profile's, which applies the portal's password rules, keeps the history and
+emails the person.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -26,3 +28,6 @@ class HelpDeskAdminSite(OTPAdminSite):
             raise PermissionDenied("This account may not use the help desk admin.")
         url, query = reverse("accounts:login"), request.META.get("QUERY_STRING", "")
         return HttpResponseRedirect(f"{url}?{query}" if query else url)
+
+    def password_change(self, request, extra_context=None):
+        return HttpResponseRedirect(reverse("accounts:change_password"))

@@ -76,6 +76,8 @@ def _failures(user: User) -> Row:
     count = user.login_failures.filter(at__gt=timezone.now() - window).count()
     minutes = int(window.total_seconds() // 60)
     text = f"{count} in the last {minutes} minutes (the account locks at {settings.LOGIN_FAILURE_LIMIT})"
+    if user_is_locked(user=user):
+        text += "; locking started the count again"
     return Row("Failed sign-ins", text, warning=count > 0)
 
 

@@ -310,3 +310,10 @@ def test_the_account_page_shows_the_last_four_digits_only(client, personal_data)
 def test_the_backup_code_admin_of_django_otp_is_not_offered():
     """It would show every backup code's digest and let anyone with it add codes."""
     assert not admin.site.is_registered(StaticDevice)
+
+
+def test_staff_change_their_password_on_my_profile_not_in_the_admin(client):
+    staff_in_admin(client, "Help Desk")
+    response = client.get(reverse("admin:password_change"))
+    assert response.status_code == 302 and response.url == reverse("accounts:change_password")
+    assert client.get(response.url).status_code == 200
