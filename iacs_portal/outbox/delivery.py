@@ -73,7 +73,8 @@ def _claim(email_id: int) -> int | None:
                 _finish(email, status=Status.FAILED, last_error=_after_failed_leader(leader))
             return None
         if email.status == Status.SENDING:
-            if email.last_attempt_at > timezone.now() - settings.OUTBOX_SENDING_TIMEOUT:
+            started = email.last_attempt_at
+            if started and started > timezone.now() - settings.OUTBOX_SENDING_TIMEOUT:
                 return None  # its worker is between two steps (or just died: the redispatch)
             # Unlocked and old: the worker of that attempt is gone, and its lock with it.
             email.last_error = f"Attempt {email.attempts} did not finish (the worker stopped)."
