@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from . import sessions  # noqa: F401  (connects the sign-in receiver)
+        from . import emails, sessions  # noqa: F401  (registers email builders; connects the sign-in receiver)

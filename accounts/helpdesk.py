@@ -123,10 +123,10 @@ def _checked(*, user: User, by: User, action: str, reason: str) -> User:
 
 
 def _notice(user: User, event: str) -> None:
-    """Email the person after commit (``tasks.ACCOUNT_NOTICES``)."""
-    from .tasks import send_account_notice
+    """Email the person (``emails.ACCOUNT_NOTICES``), in the action's transaction."""
+    from .emails import user_email_enqueue
 
-    transaction.on_commit(lambda: send_account_notice.delay(user.pk, event))
+    user_email_enqueue(event=event, user=user)
 
 
 def user_help_desk_unlock(*, user: User, by: User, reason: str) -> None:
@@ -146,15 +146,13 @@ _REISSUES = {
 
 
 def _temporary_password_reissue(*, user: User, by: User, reason: str, action: str) -> None:
-    """Stop the current password now; the mailing task sets and sends a temporary one.
+    """Stop the current password now; the email's builder sets and sends a temporary one.
 
     Changing the password hash ends every signed-in session (as a new password does in
     Forgot password). The person proves themselves by reading their email, so a lock is lifted
     too: otherwise the new password could not be used until the lock ran out.
     """
-    from celery import chain
-
-    from .tasks import send_account_notice, send_help_desk_temporary_password
+    from .emails import user_credentials_enqueue
 
     event, with_user_id = _REISSUES[action]
     with transaction.atomic():
@@ -169,15 +167,16 @@ def _temporary_password_reissue(*, user: User, by: User, reason: str, action: st
         audit_record(
             action=event, target=current, actor=by, to_state="temporary_password", reason=reason
         )
-        mails = [send_help_desk_temporary_password.si(current.pk)]
-        if with_user_id:  # first, as at approval: two separate emails
-            mails.insert(0, send_account_notice.si(current.pk, "help_desk_user_id"))
-        transaction.on_commit(lambda: chain(*mails).delay())
+        user_credentials_enqueue(  # the User ID first, as at approval: two separate emails
+            user=current,
+            user_id_event="help_desk_user_id" if with_user_id else None,
+            password_event="help_desk_temporary_password",
+        )
     user.refresh_from_db()
 
 
 def user_password_reset(*, user: User, by: User, reason: str) -> None:
-    """A new single-use temporary password, made and emailed by a task: staff never see it."""
+    """A new single-use temporary password, made when it is emailed: staff never see it."""
     _temporary_password_reissue(user=user, by=by, reason=reason, action=RESET_PASSWORD)
 
 

@@ -38,8 +38,8 @@ def inactive_users(*, now=None):
 
 
 def users_disable_inactive(*, now=None) -> list[int]:
-    """Disable, audit and (after commit) email each inactive account; return their ids."""
-    from .tasks import send_inactivity_notice
+    """Disable, audit and email each inactive account; return their ids."""
+    from .emails import user_email_enqueue
 
     disabled = []
     for user_id in inactive_users(now=now).values_list("pk", flat=True):
@@ -57,7 +57,7 @@ def users_disable_inactive(*, now=None) -> list[int]:
                 to_state="disabled",
                 reason=f"No sign-in for {settings.ACCOUNT_INACTIVITY_LIMIT.days} days.",
             )
-            transaction.on_commit(lambda pk=user.pk: send_inactivity_notice.delay(pk))
+            user_email_enqueue(event="account_disabled_inactive", user=user)
         disabled.append(user_id)
     return disabled
 

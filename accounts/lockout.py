@@ -22,7 +22,7 @@ def user_is_locked(*, user: User) -> bool:
 
 def login_failure_record(*, user: User) -> bool:
     """Count one failed sign-in of ``user``; True when this failure locked the account."""
-    from .tasks import send_account_locked_email
+    from .emails import user_email_enqueue
 
     with transaction.atomic():
         # The row lock serialises concurrent failures, so exactly one of them locks.
@@ -43,7 +43,7 @@ def login_failure_record(*, user: User) -> bool:
             to_state="locked",
             reason=f"{settings.LOGIN_FAILURE_LIMIT} failed sign-ins",
         )
-        transaction.on_commit(lambda: send_account_locked_email.delay(locked.pk))
+        user_email_enqueue(event="account_locked", user=locked)
     user.locked_until = locked.locked_until
     return True
 

@@ -1,20 +1,18 @@
 """Emails telling the person that something about their account changed (issue 5).
 
-Each schedules its Celery task after commit, with ids only.
+Each is queued in the caller's transaction (the outbox, ADR 14), with ids only.
 """
-
-from django.db import transaction
 
 from .models import User
 
 
 def notify_password_changed(*, user: User) -> None:
-    from .tasks import send_password_changed
+    from .emails import user_email_enqueue
 
-    transaction.on_commit(lambda: send_password_changed.delay(user.pk))
+    user_email_enqueue(event="password_changed", user=user)
 
 
 def notify_answers_changed(*, user: User) -> None:
-    from .tasks import send_answers_changed
+    from .emails import user_email_enqueue
 
-    transaction.on_commit(lambda: send_answers_changed.delay(user.pk))
+    user_email_enqueue(event="answers_changed", user=user)

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from iacs_portal.audit.services import audit_record
+from iacs_portal.outbox.services import email_enqueue
 
 from .models import EmailVerification, User
 from .verification import email_verification_start
@@ -33,14 +34,19 @@ def pending_email_change(*, user: User, verification_id) -> EmailVerification | 
 
 def user_email_change_confirm(*, user: User, verification: EmailVerification) -> None:
     """The code was right: the new address takes effect, and old and new addresses are told."""
-    from .tasks import send_email_changed
-
     if not verification.is_verified or verification.user_id != user.pk:
         raise ValueError("The new email address has not been verified by this user.")
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
-        EmailVerification.objects.filter(pk=verification.pk).update(replaces_email=locked.email)
+        old_email = locked.email
+        EmailVerification.objects.filter(pk=verification.pk).update(replaces_email=old_email)
         locked.email = user.email = verification.email
         locked.save(update_fields=["email"])
         audit_record(action="account.email_changed", target=locked, actor=locked)
-        transaction.on_commit(lambda: send_email_changed.delay(verification.pk))
+        for address, to_old in ((old_email, True), (locked.email, False)):
+            if address:  # one email to each address
+                email_enqueue(
+                    event="email_changed",
+                    to=[address],
+                    params={"verification_id": verification.pk, "to_old": to_old},
+                )

@@ -17,6 +17,8 @@ from django.db.models import F
 from django.utils.crypto import constant_time_compare
 from django.utils.http import base36_to_int
 
+from iacs_portal.outbox.services import email_enqueue
+
 from .models import AuthenticationAnswer, User
 from .services import authentication_answer_matches, user_change_password
 
@@ -59,13 +61,13 @@ recovery_tokens = RecoveryTokenGenerator()
 
 def forgot_user_id_request(*, email: str) -> None:
     """Mail the User IDs on file for this address, if any. The caller says the same either way."""
-    from .tasks import send_forgot_user_id
-
-    user_ids = list(
-        User.objects.filter(email__iexact=email.strip()).order_by("pk").values_list("pk", flat=True)
-    )
-    if user_ids:
-        transaction.on_commit(lambda: send_forgot_user_id.delay(user_ids))
+    users = list(User.objects.filter(email__iexact=email.strip()).order_by("pk"))
+    if users:
+        email_enqueue(
+            event="forgot_user_id",
+            to=[users[0].email],
+            params={"user_ids": [user.pk for user in users]},
+        )
 
 
 # Forgot password
@@ -83,15 +85,15 @@ def recovery_ready(user: User) -> bool:
 
 def password_reset_request(*, username: str, email: str) -> None:
     """Mail a reset link if the User ID and email match an account. Same answer either way."""
-    from .tasks import send_password_reset_link, send_password_reset_unavailable
+    from .emails import user_email_enqueue
 
     user = User.objects.filter(
         username__iexact=username.strip(), email__iexact=email.strip()
     ).first()
     if user is None or not recovery_user(user):
         return
-    task = send_password_reset_link if recovery_ready(user) else send_password_reset_unavailable
-    transaction.on_commit(lambda: task.delay(user.pk))
+    event = "password_reset" if recovery_ready(user) else "password_reset_unavailable"
+    user_email_enqueue(event=event, user=user)  # the link's token is made when it is sent
 
 
 def recovery_user_for_token(*, user_id, token: str) -> User | None:

@@ -72,9 +72,9 @@ def _new_backup_codes(device: StaticDevice) -> list[str]:
 
 
 def _notify(user: User, change: str) -> None:
-    from .tasks import send_two_factor_changed_email
+    from .emails import user_email_enqueue
 
-    transaction.on_commit(lambda: send_two_factor_changed_email.delay(user.pk, change))
+    user_email_enqueue(event="two_factor_changed", user=user, change=change)
 
 
 def totp_device_confirm(*, user: User, device: AuthenticatorApp, code: str) -> list[str] | None:

@@ -12,6 +12,8 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
 
+from iacs_portal.outbox.services import email_enqueue
+
 from .models import EmailVerification
 
 
@@ -23,9 +25,12 @@ class CheckResult(enum.Enum):
 
 
 def _schedule_code_email(verification: EmailVerification) -> None:
-    from .tasks import send_email_verification_code
-
-    transaction.on_commit(lambda: send_email_verification_code.delay(verification.pk))
+    """The code is made by the email's builder, when it is sent (accounts/emails.py)."""
+    email_enqueue(
+        event="email_verification",
+        to=[verification.email],
+        params={"verification_id": verification.pk},
+    )
 
 
 def email_verification_start(*, email: str) -> EmailVerification:
@@ -43,7 +48,7 @@ def email_verification_resend(*, verification: EmailVerification) -> None:
 
 
 def email_verification_issue_code(*, verification_id: int) -> tuple[EmailVerification, str]:
-    """Generate, store (hashed) and return a fresh code. Only the mailing task calls this."""
+    """Generate, store (hashed) and return a fresh code. Only the email's builder calls this."""
     digits = settings.EMAIL_VERIFICATION_CODE_DIGITS
     code = f"{secrets.randbelow(10**digits):0{digits}d}"
     now = timezone.now()

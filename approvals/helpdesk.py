@@ -1,7 +1,7 @@
 """What the help desk does for an applicant besides deciding: send an email again.
 
-Each is audited on the request with the staff member and the reason, and sends its email only
-once the transaction commits. The decisions themselves are the approval services
+Each is audited on the request with the staff member and the reason, and queues its email in
+the same transaction (sent once it commits). The decisions themselves are the approval services
 (``services.access_request_approve`` and ``access_request_deny``), the same as the web queue's.
 """
 
@@ -9,6 +9,7 @@ from django.db import transaction
 
 from accounts.verification import email_verification_resend
 
+from .emails import request_email_enqueue
 from .history import RequestAction, request_event
 from .models import AccessRequest
 
@@ -21,8 +22,6 @@ def access_request_resend_acknowledgement(
     *, access_request: AccessRequest, by, reason: str
 ) -> AccessRequest:
     """Send the "request received" email, with its tracking number, to the request's address."""
-    from .tasks import send_request_acknowledgement
-
     with transaction.atomic():
         locked = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
         if locked.status != AccessRequest.Status.SUBMITTED:
@@ -37,7 +36,7 @@ def access_request_resend_acknowledgement(
             actor=by,
             note=f"To {locked.email}: {reason}",
         )
-        transaction.on_commit(lambda: send_request_acknowledgement.delay(locked.pk))
+        request_email_enqueue(event="request_submitted", access_request=locked)
     return locked
 
 

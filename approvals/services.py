@@ -1,10 +1,11 @@
-"""Writes on requests: submit, approve, deny. Side effects run after the transaction commits."""
+"""Writes on requests: submit, approve, deny. Their emails are queued in the same transaction
+(the outbox, ADR 14) and sent after it commits."""
 
 from django.db import IntegrityError, transaction
 
+from accounts.emails import user_credentials_enqueue
 from accounts.identity import account_for_ssn_digest
 from accounts.services import user_create
-from accounts.tasks import schedule_new_account_emails
 from organizations.models import Organization, UserGroup
 from organizations.roles import Role
 from organizations.services import (
@@ -19,6 +20,7 @@ from organizations.services import (
 )
 
 from . import routing
+from .emails import request_email_enqueue
 from .history import RequestAction, request_event
 from .models import AccessRequest
 
@@ -75,8 +77,6 @@ def _create_proposed_rows(access_request: AccessRequest) -> None:
 
 @transaction.atomic
 def access_request_submit(*, access_request: AccessRequest) -> AccessRequest:
-    from .tasks import notify_approvers_of_new_request, send_request_acknowledgement
-
     _create_proposed_rows(access_request)
     access_request.submit()
     access_request.save()
@@ -86,9 +86,12 @@ def access_request_submit(*, access_request: AccessRequest) -> AccessRequest:
         actor=access_request.applicant,
         from_state=AccessRequest.Status.DRAFT,
     )
-    pk = access_request.pk
-    transaction.on_commit(lambda: send_request_acknowledgement.delay(pk))
-    transaction.on_commit(lambda: notify_approvers_of_new_request.delay(pk))
+    request_email_enqueue(event="request_submitted", access_request=access_request)
+    approvers = routing.approver_emails(access_request=access_request)
+    if approvers:
+        request_email_enqueue(
+            event="request_awaiting_approval", access_request=access_request, to=approvers
+        )
     return access_request
 
 
@@ -143,8 +146,6 @@ def access_request_approve(*, access_request_id: int, approver, note: str = "") 
     ``note`` is the approver's reason, kept in the request's history (the help desk gives one;
     the web queue does not ask for it).
     """
-    from .tasks import send_role_granted
-
     access_request = _lock_for_decision(access_request_id=access_request_id, approver=approver)
     _refuse_if_suspended(access_request)
     user, new_account = _account_for(access_request)
@@ -177,9 +178,9 @@ def access_request_approve(*, access_request_id: int, approver, note: str = "") 
         note=note,
     )
     if new_account:
-        transaction.on_commit(lambda: schedule_new_account_emails(user.pk))
+        user_credentials_enqueue(user=user)  # the User ID, then the temporary password
     else:
-        transaction.on_commit(lambda: send_role_granted.delay(access_request.pk))
+        request_email_enqueue(event="role_granted", access_request=access_request, to=[user.email])
     return access_request
 
 
@@ -226,8 +227,6 @@ def access_request_cancel(*, access_request_id: int, applicant) -> AccessRequest
 
 def access_request_expire(*, access_request_id: int) -> AccessRequest | None:
     """Expire one undecided request; None if someone decided or cancelled it meanwhile."""
-    from .tasks import send_request_expired
-
     with transaction.atomic():
         access_request = (
             AccessRequest.objects.select_for_update(skip_locked=True)
@@ -248,7 +247,7 @@ def access_request_expire(*, access_request_id: int) -> AccessRequest | None:
             RequestAction.EXPIRED,
             from_state=AccessRequest.Status.SUBMITTED,
         )
-        transaction.on_commit(lambda: send_request_expired.delay(access_request.pk))
+        request_email_enqueue(event="request_expired", access_request=access_request)
     return access_request
 
 
@@ -256,8 +255,6 @@ def access_request_expire(*, access_request_id: int) -> AccessRequest | None:
 def access_request_deny(
     *, access_request_id: int, approver, reason: str, note: str
 ) -> AccessRequest:
-    from .tasks import send_request_denied
-
     access_request = _lock_for_decision(access_request_id=access_request_id, approver=approver)
     _release_proposed_rows(
         access_request, by=approver, reason=f"Request {access_request.tracking_number} denied"
@@ -271,5 +268,5 @@ def access_request_deny(
         from_state=AccessRequest.Status.SUBMITTED,
         note=f"{access_request.get_denial_reason_display()}. {note}",
     )
-    transaction.on_commit(lambda: send_request_denied.delay(access_request.pk))
+    request_email_enqueue(event="request_denied", access_request=access_request)
     return access_request

@@ -1,81 +1,27 @@
+"""Periodic work on requests. Emails are not tasks: see ``approvals/emails.py``."""
+
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
-from accounts.mail import send_templated_email
-
 from . import routing
+from .emails import request_email_enqueue
 from .history import RequestAction, request_event
 from .models import AccessRequest
 from .services import access_request_expire
 
 
-@shared_task
-def send_request_acknowledgement(access_request_id: int) -> None:
-    access_request = AccessRequest.objects.select_related("organization").get(pk=access_request_id)
-    send_templated_email(
-        event="request_submitted", to=[access_request.email], context={"request": access_request}
-    )
-
-
-@shared_task
-def notify_approvers_of_new_request(access_request_id: int) -> None:
-    access_request = AccessRequest.objects.select_related("organization").get(pk=access_request_id)
-    recipients = routing.approver_emails(access_request=access_request)
-    if recipients:
-        send_templated_email(
-            event="request_awaiting_approval",
-            to=recipients,
-            context={"request": access_request, "queue_path": reverse("approvals:queue")},
-        )
-
-
-@shared_task
-def send_request_denied(access_request_id: int) -> None:
-    access_request = AccessRequest.objects.get(pk=access_request_id)
-    send_templated_email(
-        event="request_denied", to=[access_request.email], context={"request": access_request}
-    )
-
-
-@shared_task
-def send_role_granted(access_request_id: int) -> None:
-    """An existing account holder's added role or association was approved: no new credentials."""
-    access_request = AccessRequest.objects.select_related("applicant").get(pk=access_request_id)
-    send_templated_email(
-        event="role_granted",
-        to=[access_request.applicant.email],
-        context={"request": access_request, "user": access_request.applicant},
-    )
-
-
-@shared_task
-def send_request_expired(access_request_id: int) -> None:
-    access_request = AccessRequest.objects.get(pk=access_request_id)
-    days = settings.PENDING_REQUEST_TTL.days
-    send_templated_email(
-        event="request_expired",
-        to=[access_request.email],
-        context={"request": access_request, "days": days},
-    )
-
-
 def _remind_approvers(access_request: AccessRequest) -> None:
-    recipients = routing.approver_emails(access_request=access_request)
-    if recipients:
-        send_templated_email(
-            event="request_reminder",
-            to=recipients,
-            context={
-                "request": access_request,
-                "queue_path": reverse("approvals:queue"),
-                "expires_at": access_request.expires_at,
-            },
-        )
-    AccessRequest.objects.filter(pk=access_request.pk).update(reminded_at=timezone.now())
-    request_event(access_request, RequestAction.REMINDED, note=", ".join(recipients))
+    with transaction.atomic():
+        recipients = routing.approver_emails(access_request=access_request)
+        if recipients:
+            request_email_enqueue(
+                event="request_reminder", access_request=access_request, to=recipients
+            )
+        AccessRequest.objects.filter(pk=access_request.pk).update(reminded_at=timezone.now())
+        request_event(access_request, RequestAction.REMINDED, note=", ".join(recipients))
 
 
 @shared_task

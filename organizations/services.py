@@ -5,13 +5,9 @@ from django.utils import timezone
 
 from iacs_portal.audit.services import audit_record
 
+from .emails import assignment_email_enqueue, organization_status_email_enqueue
 from .models import Organization, RoleAssignment, UserGroup
 from .roles import Role
-from .tasks import (
-    send_organization_status_changed,
-    send_role_removed,
-    send_security_official_seated,
-)
 
 
 class RoleRemovalError(Exception):
@@ -118,15 +114,17 @@ def organization_suspend(*, organization: Organization, by, reason: str) -> Orga
     be denied, not approved), so reinstating it restores everything as it was. Its Security
     Officials and Backup Security Officials are told by email.
     """
-    suspended = _status_change(organization, "suspended", by=by, reason=reason)
-    transaction.on_commit(lambda: send_organization_status_changed.delay(suspended.pk))
+    with transaction.atomic():  # the email is queued with the change, or not at all
+        suspended = _status_change(organization, "suspended", by=by, reason=reason)
+        organization_status_email_enqueue(organization=suspended)
     return suspended
 
 
 def organization_reinstate(*, organization: Organization, by, reason: str) -> Organization:
     """Suspended -> approved; its officials are told by email."""
-    reinstated = _status_change(organization, "reinstated", by=by, reason=reason)
-    transaction.on_commit(lambda: send_organization_status_changed.delay(reinstated.pk))
+    with transaction.atomic():
+        reinstated = _status_change(organization, "reinstated", by=by, reason=reason)
+        organization_status_email_enqueue(organization=reinstated)
     return reinstated
 
 
@@ -202,7 +200,7 @@ def role_revoke(*, assignment: RoleAssignment, by, reason: str) -> RoleAssignmen
             to_state=RoleAssignment.Status.REVOKED,
             reason=f"{locked}: {reason}",
         )
-        transaction.on_commit(lambda: send_role_removed.delay(locked.pk))
+        assignment_email_enqueue(event="role_removed", assignment=locked)
     return locked
 
 
@@ -287,5 +285,5 @@ def security_official_reseat(
                 f"{replaces.user.username if replaces is not None else 'nobody'}: {reason}"
             ),
         )
-        transaction.on_commit(lambda: send_security_official_seated.delay(seated.pk))
+        assignment_email_enqueue(event="security_official_seated", assignment=seated)
     return seated

@@ -11,9 +11,9 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.generic import FormView, TemplateView
 
+from accounts.emails import user_email_enqueue
 from accounts.identity import account_for_ssn_digest, ssn_digest
 from accounts.recovery_forms import EmailCodeForm
-from accounts.tasks import send_duplicate_registration_notice
 from accounts.verification import (
     CheckResult,
     attempts_left,
@@ -165,7 +165,7 @@ class UserInformationView(rate_limited("registration_user_info"), StepView):
         existing = account_for_ssn_digest(digest)
         if existing is not None:
             # Only someone who passed the SSA check as this person gets here: tell the holder.
-            send_duplicate_registration_notice.delay(existing.pk)
+            user_email_enqueue(event="duplicate_registration", user=existing)
             form.add_error(
                 None,
                 "You already have an IACS account: each person has one account and one User ID. "

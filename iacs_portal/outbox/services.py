@@ -1,81 +1,164 @@
-"""Writing the mail record (``OutgoingEmail``): called by ``accounts.mail`` around each send.
+"""Deciding to send an email, handing it to Celery, and the help desk's retry (ADR 14).
 
-An attempt is recorded before the message is handed to the mail backend, so a worker that dies
-mid-send leaves a row in "sending" rather than nothing. Each write commits on its own when no
-transaction is open (Celery tasks): the record is not rolled back with the caller's work.
+``email_enqueue`` writes the row in the caller's transaction: the email exists if and only if
+the change that causes it commits. After commit it is handed to Celery
+(``outgoing_email_dispatch``), which never blocks or fails the page: with the broker down the row
+stays queued and the periodic redispatch (``delivery.outgoing_emails_redispatch``) sends it later.
 """
 
-import hashlib
+import logging
+import re
+from functools import partial
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
+from iacs_portal.audit.services import audit_record
+
 from .models import OutgoingEmail
+from .registry import BUILDERS, builder_for
+from .rendering import error_without_secrets
 
-ERROR_MAX_LENGTH = 1000
+logger = logging.getLogger(__name__)
+
+# params hold ids and plain words, never a secret nor free text (which could be personal data).
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+_WORD = re.compile(r"[a-z][a-z0-9_]{0,63}")
+_SECRET_NAMES = re.compile(r"pass|code|token|secret|key|link|otp|ssn|answer")
+LIST_MAX = 100
 
 
-def _message_key(*, task_id: str, event: str, recipients: str, about: tuple[str, str]) -> str:
-    """The same message sent again by the same Celery task (a retry) has the same key."""
-    parts = [task_id, event, recipients, *about]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+def _params_refusal(params) -> str:
+    if not isinstance(params, dict):
+        return "params must be a dict"
+    for name, value in params.items():
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
+            return f"{name!r} is not a plain parameter name"
+        if _SECRET_NAMES.search(name):
+            return f"{name!r} names a secret: make secrets in the email's builder"
+        if isinstance(value, bool | int):
+            continue
+        if isinstance(value, str) and _WORD.fullmatch(value):
+            continue
+        if (
+            isinstance(value, list)
+            and len(value) <= LIST_MAX
+            and all(isinstance(item, int) and not isinstance(item, bool) for item in value)
+        ):
+            continue
+        return f"{name!r} must be an int, a bool, a short lower-case word or a list of ints"
+    return ""
 
 
-def outgoing_email_attempt_start(
+def email_enqueue(
     *,
     event: str,
-    to: list[str],
-    task_id: str = "",
-    user_label: str = "",
-    tracking_number: str = "",
+    params: dict,
+    to: list[str] | None = None,
+    follows: OutgoingEmail | None = None,
 ) -> OutgoingEmail:
-    """One more attempt at a message: a new row, or the task's earlier row with attempts + 1."""
-    now = timezone.now()
-    recipients = ", ".join(to)
-    fields = {
-        "event": event,
-        "recipients": recipients,
-        "task_id": task_id,
-        "user_label": user_label[:255],
-        "tracking_number": tracking_number[:20],
-        "status": OutgoingEmail.Status.SENDING,
-        "attempts": 1,
-        "last_attempt_at": now,
-    }
-    if not task_id:  # sent outside a Celery task: nothing can retry it as the same message
-        return OutgoingEmail.objects.create(**fields)
-    key = _message_key(
-        task_id=task_id, event=event, recipients=recipients, about=(user_label, tracking_number)
+    """Decide to send ``event``: a queued row in the caller's transaction, dispatched on commit.
+
+    ``params`` are what the event's builder needs (ids, plain words); ``to`` the recipients as
+    the caller knows them, shown to the help desk until the builder says whom it went to.
+    ``follows``: send only after that email is sent (the User ID before the password).
+    """
+    builder_for(event)  # an unknown event fails here, in the caller's transaction
+    if refusal := _params_refusal(params):
+        raise ValueError(f"Email {event!r}: {refusal}.")
+    email = OutgoingEmail.objects.create(
+        event=event,
+        params=params,
+        recipients=", ".join(to or []),
+        follows=follows,
+        status=OutgoingEmail.Status.QUEUED,
+        next_attempt_at=timezone.now(),
     )
-    with transaction.atomic():
-        email, created = OutgoingEmail.objects.select_for_update().get_or_create(
-            message_key=key, defaults=fields
-        )
-        if not created:
-            OutgoingEmail.objects.filter(pk=email.pk).update(
-                attempts=F("attempts") + 1, status=OutgoingEmail.Status.SENDING, last_attempt_at=now
-            )
-            email.refresh_from_db()
+    transaction.on_commit(partial(outgoing_email_dispatch, email_id=email.pk))
     return email
 
 
-def outgoing_email_mark_sent(*, email: OutgoingEmail, subject: str) -> None:
-    OutgoingEmail.objects.filter(pk=email.pk).update(
-        status=OutgoingEmail.Status.SENT,
-        subject=subject[:255],
-        sent_at=timezone.now(),
-        last_error="",
+def outgoing_email_dispatch(*, email_id: int, countdown: float | None = None) -> bool:
+    """Hand the email to Celery now (or in ``countdown`` seconds); False if it could not be.
+
+    It never raises for the broker and returns at once when the broker is down (the settings
+    turn publish retries off): the row stays queued and the redispatch sends it. With
+    ``CELERY_TASK_ALWAYS_EAGER`` (development, tests) the email is delivered here, now; a
+    delayed retry then waits for the redispatch.
+    """
+    from .tasks import outgoing_email_deliver
+
+    if outgoing_email_deliver.app.conf.task_always_eager:
+        if countdown:
+            return False
+        outgoing_email_deliver.apply_async(args=[email_id])
+        return True
+    try:
+        outgoing_email_deliver.apply_async(args=[email_id], countdown=countdown, retry=False)
+    except Exception as error:  # the broker is down or refuses: the row waits for the redispatch
+        logger.warning(
+            "Email %s could not be handed to Celery (%s); it stays queued for the redispatch.",
+            email_id,
+            error_without_secrets(error),
+        )
+        return False
+    return True
+
+
+# The help desk's retry
+
+
+class RetryRefused(Exception):
+    """The email cannot be retried now; the message says why, to the staff member."""
+
+
+def retry_refusal(email: OutgoingEmail) -> str:
+    """Why the help desk cannot retry ``email`` now, or "" if it can."""
+    if email.status != OutgoingEmail.Status.FAILED:
+        return (
+            f"Only an email that failed can be retried: this one is "
+            f"{email.get_status_display().lower()}."
+        )
+    if not email.params or email.event not in BUILDERS:
+        return (
+            "This email was recorded before the portal kept what to send, so it cannot be "
+            "retried here: use the action on the person's account or request instead."
+        )
+    leader = email.follows
+    if leader is not None and leader.status == OutgoingEmail.Status.FAILED:
+        return (
+            f"It is sent after email {leader.pk} ({leader.event}), which failed: retry that "
+            "one, and this one follows it."
+        )
+    return ""
+
+
+def _requeue(emails, now) -> None:
+    OutgoingEmail.objects.filter(pk__in=[email.pk for email in emails]).update(
+        status=OutgoingEmail.Status.QUEUED, attempts=0, next_attempt_at=now
     )
 
 
-def outgoing_email_mark_failed(*, email: OutgoingEmail, subject: str, error: str) -> None:
-    """``error`` must already be free of secrets: ``accounts.mail`` scrubs the context out.
+def outgoing_email_retry(*, email: OutgoingEmail, by, reason: str) -> OutgoingEmail:
+    """Queue a failed email again, with a fresh set of attempts, and the emails that wait for it.
 
-    ``subject`` is empty when the email could not even be rendered; an earlier attempt's
-    subject is then kept.
+    The message is built again: a temporary password or code in it is a new one (ADR 3).
+    Audited with the staff member and the reason.
     """
-    fields = {"status": OutgoingEmail.Status.FAILED, "last_error": error[:ERROR_MAX_LENGTH]}
-    if subject:
-        fields["subject"] = subject[:255]
-    OutgoingEmail.objects.filter(pk=email.pk).update(**fields)
+    with transaction.atomic():
+        locked = OutgoingEmail.objects.select_for_update().get(pk=email.pk)
+        if refusal := retry_refusal(locked):
+            raise RetryRefused(refusal)
+        waiting = list(locked.followers.filter(status=OutgoingEmail.Status.FAILED))
+        _requeue([locked, *waiting], timezone.now())
+        audit_record(
+            action="email.retried",
+            target=locked,
+            actor=by,
+            from_state=OutgoingEmail.Status.FAILED,
+            to_state=OutgoingEmail.Status.QUEUED,
+            reason=reason,
+        )
+        transaction.on_commit(partial(outgoing_email_dispatch, email_id=locked.pk))
+    email.refresh_from_db()
+    return email

@@ -169,6 +169,22 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
+# A publish that cannot reach the broker fails at once instead of retrying for seconds while a
+# page waits: every task the pages start is an outbox email (ADR 14), whose row waits in the
+# database for the redispatch. No retries (kombu's connection loop, Celery's publish retry), a
+# short connect timeout, and a socket timeout for a broker that stops answering without closing
+# the connection. A worker's own connection keeps Celery's reconnecting
+# (broker_connection_max_retries), which these do not change.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 0,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
+}
+# The mail task is acknowledged after it ran (acks_late): each worker process reserves one
+# message at a time, so a worker that dies holds back no others.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-registration-drafts": {
         "task": "approvals.tasks.purge_expired_drafts",
@@ -179,6 +195,34 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=1),
     },
 }
+
+# The mail outbox (issue 7, ADR 14). An email is a row written with the change that causes it,
+# delivered by Celery after commit; these are project choices.
+# A failed attempt is retried after OUTBOX_RETRY_BACKOFF, doubling each time (1, 2, 4 ... 64
+# minutes by default); after OUTBOX_MAX_ATTEMPTS attempts (about 2 hours) the email is marked
+# failed, for the help desk to retry.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_RETRY_BACKOFF = timedelta(seconds=env.float("OUTBOX_RETRY_BACKOFF_SECONDS", default=60))
+# The redispatch hands to Celery again each queued email overdue by OUTBOX_REDISPATCH_AFTER (its
+# task was lost: the broker was down) and each email "sending" for longer than
+# OUTBOX_SENDING_TIMEOUT whose row nobody locks (its worker died mid-send). A worker sending
+# holds the row's lock however long the mail server takes, so this only has to outlast the
+# moments between the steps of one delivery.
+OUTBOX_REDISPATCH_INTERVAL = timedelta(
+    seconds=env.float("OUTBOX_REDISPATCH_INTERVAL_SECONDS", default=60)
+)
+OUTBOX_REDISPATCH_AFTER = timedelta(
+    seconds=env.float("OUTBOX_REDISPATCH_AFTER_SECONDS", default=60)
+)
+OUTBOX_SENDING_TIMEOUT = timedelta(seconds=env.float("OUTBOX_SENDING_TIMEOUT_SECONDS", default=120))
+CELERY_BEAT_SCHEDULE["redispatch-unsent-email"] = {
+    # Every minute: what the broker lost, and what a dead worker left half sent, goes out.
+    "task": "iacs_portal.outbox.tasks.outgoing_email_redispatch",
+    "schedule": OUTBOX_REDISPATCH_INTERVAL,
+}
+# An SMTP server that stops answering fails the attempt after this many seconds (Django's
+# default is to wait forever, holding the email's row and its worker).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # Protected personal data (issue 5)
 # Keys of the authenticated encryption of the SSN and date of birth at rest (accounts.crypto,

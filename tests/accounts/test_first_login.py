@@ -7,8 +7,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.emails import user_email_enqueue
 from accounts.models import AuthenticationAnswer
-from accounts.tasks import send_temporary_password_email
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,9 +17,10 @@ NEW_PASSWORD = "a long and memorable passphrase"
 
 
 @pytest.fixture
-def new_user():
+def new_user(django_capture_on_commit_callbacks):
     user = UserFactory(must_change_password=True)
-    send_temporary_password_email(user.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        user_email_enqueue(event="account_password", user=user)
     password = re.search(r"^\s+(\S{20})\s*$", mail.outbox[-1].body, re.MULTILINE).group(1)
     return user, password
 

@@ -1,5 +1,4 @@
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 import time_machine
@@ -10,7 +9,9 @@ from django.utils import timezone
 
 from accounts.recovery import recovery_questions
 from accounts.services import user_change_password
+from iacs_portal.outbox.models import OutgoingEmail
 from tests.factories import UserFactory
+from tests.outbox.support import deliveries_published
 
 from .recovery_support import (
     LINK,
@@ -111,10 +112,12 @@ def test_first_login_unfinished_is_told_by_email_to_call_the_help_desk(client, o
     assert not LINK.search(message.body)
 
 
-def test_the_tasks_get_ids_only(client, person, on_commit):
-    with mock.patch("accounts.tasks.send_password_reset_link.delay") as delay, on_commit():
+def test_the_email_is_queued_and_handed_to_celery_with_ids_only(client, person, on_commit):
+    with deliveries_published() as published, on_commit():
         ask(client, person.username, person.email)
-    delay.assert_called_once_with(person.pk)
+    [email] = OutgoingEmail.objects.all()
+    assert (email.event, email.params) == ("password_reset", {"user_id": person.pk})
+    assert published == [[email.pk]]  # the link's token is made when it is sent
 
 
 # The link

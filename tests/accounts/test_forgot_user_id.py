@@ -1,10 +1,10 @@
-from unittest import mock
-
 import pytest
 from django.core import mail
 from django.urls import reverse
 
+from iacs_portal.outbox.models import OutgoingEmail
 from tests.factories import UserFactory
+from tests.outbox.support import deliveries_published
 
 from .recovery_support import enter, mails, make_person
 
@@ -58,10 +58,12 @@ def test_every_account_with_the_address_is_listed_disabled_ones_too(client, on_c
     assert active.username in message.body and disabled.username in message.body
 
 
-def test_the_task_gets_ids_only(client, person, on_commit):
-    with mock.patch("accounts.tasks.send_forgot_user_id.delay") as delay, on_commit():
+def test_the_email_is_queued_and_handed_to_celery_with_ids_only(client, person, on_commit):
+    with deliveries_published() as published, on_commit():
         ask(client, person.email)
-    delay.assert_called_once_with([person.pk])
+    [email] = OutgoingEmail.objects.all()
+    assert (email.event, email.params) == ("forgot_user_id", {"user_ids": [person.pk]})
+    assert published == [[email.pk]]
 
 
 def test_the_email_carries_no_password(client, person, on_commit):

@@ -11,6 +11,8 @@ from accounts.verification import (
     email_verification_resend,
     email_verification_start,
 )
+from iacs_portal.outbox.models import OutgoingEmail
+from tests.outbox.support import deliveries_published
 from tests.registration import latest_code
 
 pytestmark = pytest.mark.django_db(transaction=True)  # codes are mailed after commit
@@ -108,12 +110,16 @@ def test_resend_gives_a_locked_verification_fresh_tries(started):
     )
 
 
-def test_task_is_given_only_the_verification_id(monkeypatch):
-    from accounts import tasks
-
-    calls = []
-    monkeypatch.setattr(
-        tasks.send_email_verification_code, "delay", lambda *a, **k: calls.append((a, k))
+def test_the_code_email_is_queued_with_the_verification_id_only(
+    django_capture_on_commit_callbacks,
+):
+    with deliveries_published() as published, django_capture_on_commit_callbacks(execute=True):
+        verification = email_verification_start(email=EMAIL)
+    [email] = OutgoingEmail.objects.all()
+    assert (email.event, email.params) == (
+        "email_verification",
+        {"verification_id": verification.pk},
     )
-    verification = email_verification_start(email=EMAIL)
-    assert calls == [((verification.pk,), {})]
+    assert published == [[email.pk]]
+    verification.refresh_from_db()
+    assert verification.code_hash == ""  # no code exists until the email is built

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
-from accounts import tasks
+from accounts.emails import user_email_enqueue
 from accounts.lockout import user_unlock
 from accounts.middleware import PORTAL_ENTERED_SESSION_KEY
 from accounts.models import AuthenticationQuestion, AuthenticatorApp
@@ -245,7 +245,7 @@ def written_forms() -> list[str]:
 
 
 @pytest.fixture
-def personal_data():
+def personal_data(django_capture_on_commit_callbacks):
     """One person in every place an admin page can reach: account, request, role, group, mail,
     audit trail, backup codes."""
     digits = PERSON.ssn.replace("-", "")
@@ -259,7 +259,8 @@ def personal_data():
         ssn=digits,
         ssn_last4=digits[-4:],
     )
-    tasks.send_user_id_email.delay(user.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        user_email_enqueue(event="account_id", user=user)
     user_unlock(user=user, by=staff_member(HELP_DESK), reason="Caller verified")
     audit_record(action="request.viewed", target=access_request, reason="Checked by phone")
     backup_codes_regenerate(user=user)

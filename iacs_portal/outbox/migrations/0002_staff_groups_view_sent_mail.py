@@ -4,21 +4,9 @@ Depends on the latest migration of every app whose permissions the groups hold, 
 runs after all of them and the groups end up with exactly their permissions.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-
-def groups_update(apps, schema_editor):
-    from iacs_portal.staff_groups import ensure_staff_groups
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True  # create_permissions skips an app without this
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    # skip_missing: a later app's migration may add permissions of a newer STAFF_GROUPS.
-    ensure_staff_groups(
-        apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"), skip_missing=True
-    )
+from iacs_portal.staff_groups import staff_groups_migrate
 
 
 class Migration(migrations.Migration):
@@ -33,4 +21,4 @@ class Migration(migrations.Migration):
     ]
 
     # Backwards: the groups lose nothing they need; the permission goes with the model.
-    operations = [migrations.RunPython(groups_update, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(staff_groups_migrate, migrations.RunPython.noop)]

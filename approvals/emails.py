@@ -1,0 +1,68 @@
+"""The emails about requests: how each is built from its outbox row (iacs_portal.outbox, ADR 14).
+
+Services queue them with ``request_email_enqueue`` in their transaction; the builders run in
+the delivering task and read the request as it is then.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+
+from iacs_portal.outbox.models import OutgoingEmail
+from iacs_portal.outbox.registry import Built, EmailCancelled, email_builder
+from iacs_portal.outbox.services import email_enqueue
+
+from . import routing
+from .models import AccessRequest
+
+
+def request_email_enqueue(
+    *, event: str, access_request: AccessRequest, to: list[str] | None = None
+) -> OutgoingEmail:
+    """An email about ``access_request``, to its applicant's address unless ``to`` says."""
+    return email_enqueue(
+        event=event,
+        to=to or [access_request.email],
+        params={"access_request_id": access_request.pk},
+    )
+
+
+def _request(params: dict) -> AccessRequest:
+    return AccessRequest.objects.select_related("organization", "applicant").get(
+        pk=params["access_request_id"]
+    )
+
+
+@email_builder("request_submitted", "request_denied")
+def to_applicant(params: dict) -> Built:
+    access_request = _request(params)
+    return Built([access_request.email], {"request": access_request})
+
+
+@email_builder("request_expired")
+def request_expired(params: dict) -> Built:
+    access_request = _request(params)
+    days = settings.PENDING_REQUEST_TTL.days
+    return Built([access_request.email], {"request": access_request, "days": days})
+
+
+@email_builder("role_granted")
+def role_granted(params: dict) -> Built:
+    """An existing account holder's added role or association was approved: no new credentials."""
+    access_request = _request(params)
+    applicant = access_request.applicant
+    return Built([applicant.email], {"request": access_request, "user": applicant})
+
+
+@email_builder("request_awaiting_approval", "request_reminder")
+def to_approvers(params: dict) -> Built:
+    """To whoever may decide the request now (routing), with the link to their queue."""
+    access_request = _request(params)
+    recipients = routing.approver_emails(access_request=access_request)
+    if not recipients:
+        raise EmailCancelled("Not sent: nobody may decide this request now.")
+    context = {
+        "request": access_request,
+        "queue_path": reverse("approvals:queue"),
+        "expires_at": access_request.expires_at,
+    }
+    return Built(recipients, context)
