@@ -1,8 +1,8 @@
 """Representative contexts for every email event, a renderer, and a reader for HTML bodies.
 
-Each context holds the names its task passes to ``send_templated_email`` (accounts/tasks.py,
-approvals/tasks.py, organizations/tasks.py), with values of the same kind. ``help_desk`` is
-added by ``accounts.mail``, as ``render`` does here.
+Each context holds the names its builder returns (accounts/emails.py, approvals/emails.py,
+organizations/emails.py), with values of the same kind. ``help_desk`` is added by
+``iacs_portal.outbox.rendering``, as ``render`` does here.
 """
 
 from collections.abc import Callable
@@ -72,7 +72,7 @@ def _email_changed(to_old: bool) -> Callable[[], dict]:
 
 
 def _two_factor(change: str) -> Callable[[], dict]:
-    from accounts.tasks import TWO_FACTOR_CHANGES
+    from accounts.emails import TWO_FACTOR_CHANGES
 
     return lambda: {
         "user": person(),
@@ -229,13 +229,13 @@ ALL_CASES = [(event, name) for event, cases in CASES.items() for name in cases]
 
 @dataclass
 class Rendered:
-    subject: str  # as rendered, before accounts.mail joins its lines
+    subject: str  # as rendered, before rendering.render_message joins its lines
     text: str
     html: str
 
 
 def render(event: str, context: dict) -> Rendered:
-    """As ``accounts.mail`` renders an email."""
+    """As ``iacs_portal.outbox.rendering.render_message`` renders an email."""
     context = {"help_desk": settings.HELP_DESK, **context}
     return Rendered(
         *(
