@@ -26,6 +26,9 @@ def required_list(name: str, example: str) -> list[str]:
 
 
 SECRET_KEY = required("SECRET_KEY", "<50 random characters>")
+# Rotation (docs/operations.md): the previous keys, still accepted for signed values (sessions,
+# reset links) until removed, so that a new SECRET_KEY signs nobody out.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 SSN_DIGEST_KEY = required("SSN_DIGEST_KEY", "<50 random characters, not SECRET_KEY>")
 # ADR 10: no derived default in production; comma-separated Fernet keys, the first encrypts.
 FIELD_ENCRYPTION_KEYS = required_list("FIELD_ENCRYPTION_KEYS", "<new Fernet key>,<old key>")

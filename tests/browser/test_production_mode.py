@@ -12,6 +12,7 @@ from django.db import connection
 from tests.registration import ssa_person
 
 from .approvers import PASSWORD, staff_approver
+from .practitioner import ROLE_AFTER_APPROVAL, practitioner_registers
 from .production_portal import ProductionJourney, run_production_portal
 
 pytestmark = [
@@ -51,33 +52,11 @@ def test_production_mode_serves_registration_approval_and_first_sign_in(portal, 
     approver.save(update_fields=["password"])
     grace = ssa_person("Grace")
 
-    journey.enter_portal()
-    journey.start_registration("Individual Practitioner")
-    journey.enter_user_information(grace)
-    journey.verify_email(grace)  # the code came from the worker, over SMTP
-    journey.enter_contact(
-        grace,
-        company="Grace Whitfield MD",
-        street="7 Church Circle",
-        city="Frederick",
-        state="Maryland",
-        zip_code="21701",
-    )
-    journey.page.get_by_label("NPI", exact=True).fill("1234567893")
-    journey.press("Next")
-    journey.justify("I bill Medicare for my own patients.")
-    tracking = journey.submit()
+    tracking = practitioner_registers(journey, grace)  # the code came over SMTP
 
     journey.approve(tracking, approver=approver, password=PASSWORD)
     journey.first_sign_in(grace)
-    assert journey.my_roles() == [
-        {
-            "Role": "Individual Practitioner",
-            "Organization": "None (personal)",
-            "User group": "—",
-            "Status": "Active",
-        }
-    ]
+    assert journey.my_roles() == [ROLE_AFTER_APPROVAL]
     cookies = {cookie["name"]: cookie for cookie in journey.page.context.cookies()}
     assert cookies["sessionid"]["secure"] and cookies["sessionid"]["httpOnly"]
     journey.log_out()

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 
 from iacs_portal.logs import JsonFormatter, RequestContextFilter
+from tests.accounts.test_celery_worker import worker_app  # noqa: F401  (a fixture, shared)
 from tests.pii import install_recording_handler
 
 
@@ -39,21 +40,3 @@ def json_log():
     yield log
     connection.force_debug_cursor = False
     uninstall()
-
-
-@pytest.fixture
-def worker_app():
-    """The Celery app publishing to the test Redis instead of running tasks in process."""
-    import os
-
-    from iacs_portal.celery import app
-    from tests.accounts.test_celery_worker import drop_pooled_connections
-
-    previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
-    drop_pooled_connections()
-    app.conf.update(broker_url=os.environ["CELERY_TEST_BROKER_URL"], task_always_eager=False)
-    try:
-        yield app
-    finally:
-        drop_pooled_connections()
-        app.conf.update(previous)

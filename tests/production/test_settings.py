@@ -38,6 +38,7 @@ print(json.dumps({
     "ssl_redirect": s.SECURE_SSL_REDIRECT, "cookies_secure": s.SESSION_COOKIE_SECURE,
     "health_exempt": any(re.search(p, "health/") for p in s.SECURE_REDIRECT_EXEMPT),
     "others_exempt": any(re.search(p, "login/") for p in s.SECURE_REDIRECT_EXEMPT),
+    "secret_key_fallbacks": s.SECRET_KEY_FALLBACKS,
 }))
 """
 
@@ -153,3 +154,11 @@ def test_https_everywhere_but_the_health_check():
     assert settings["health_exempt"] and not settings["others_exempt"]
     local = loaded(SECURE_SSL_REDIRECT="false")
     assert not local["ssl_redirect"] and local["cookies_secure"]  # make prod's local run
+
+
+def test_previous_secret_keys_are_accepted_while_rotating():
+    assert loaded()["secret_key_fallbacks"] == []
+    assert loaded(SECRET_KEY_FALLBACKS="old-one,older")["secret_key_fallbacks"] == [
+        "old-one",
+        "older",
+    ]
