@@ -7,9 +7,10 @@
   it while the task runs, so the task's log lines have the request's id and the task's own id.
   A task run in process (development, tests) simply stays inside the request's id.
 - ``JsonFormatter`` (``LOG_FORMAT=json``, production's default) writes one JSON object a line:
-  time, level, logger, message, request_id, task_id and task_name inside a task, the request
-  fields of ``iacs_portal.request_log`` and the exception. Only these: other attributes a library
-  attaches to a record (Django's ``request`` object, the SQL ``params``) are never written.
+  time, level, logger, message, request_id (null outside a request or task), task_id and
+  task_name inside a task, the request fields of ``iacs_portal.request_log`` and the exception.
+  Only these: other attributes a library attaches to a record (Django's ``request`` object,
+  the SQL ``params``) are never written.
 - Paths that carry a secret (``LOG_REDACTED_PATH_PREFIXES``: the emailed reset link) are cut to
   their prefix wherever they appear in a line, in any format.
 """
@@ -92,6 +93,8 @@ class JsonFormatter(_LibraryJsonFormatter):
             if hasattr(record, "request_id")  # set by RequestContextFilter
             else log_context()
         )
+        # request_id always (null outside a request), the task's fields only inside a task.
+        fields["request_id"] = context.get("request_id")
         fields.update({key: value for key, value in context.items() if value is not None})
         fields.update({key: log_data[key] for key in EXTRA_FIELDS if key in log_data})
         if "path" in fields:

@@ -47,7 +47,8 @@ def test_only_named_fields_are_written_whatever_a_library_attaches():
     line = formatted(
         "(0.001) UPDATE x", sql="UPDATE x SET ssn = %s", params=["123456781"], request=object()
     )
-    assert set(line) == {"time", "level", "logger", "message"}  # outside a request: no id
+    assert set(line) == {"time", "level", "logger", "message", "request_id"}
+    assert line["request_id"] is None  # outside a request
 
 
 def test_an_exception_is_written_with_its_traceback():
@@ -94,7 +95,7 @@ def test_a_missing_or_malformed_request_id_is_replaced_by_a_new_one(json_log, in
     ]
     if incoming:
         assert all(
-            incoming not in line["request_id"] for line in json_log.lines() if "request_id" in line
+            incoming not in line["request_id"] for line in json_log.lines() if line["request_id"]
         )
 
 
