@@ -2,7 +2,7 @@
 #   make run    set everything up and serve the portal at http://127.0.0.1:8000
 #               (SQLite, tasks in process, mail to the outbox at /outbox/, demo data loaded)
 #   make test   run the whole test suite (PostgreSQL when DATABASE_URL points at it)
-# Others: make setup | demo | lint | worker | beat | clean. DEVELOPERS.md explains each.
+# Others: make setup | demo | lint | worker | beat | prod | clean. DEVELOPERS.md explains each.
 #
 # Installing is remembered by stamp files, so a second `make run` starts at once: Python
 # packages are reinstalled only when pyproject.toml changes, npm packages only when
@@ -22,7 +22,7 @@ PYTHON := $(shell for c in python3 python3.13 python3.12 python3.11; do \
 	$$c -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$c; break; }; done)
 endif
 
-.PHONY: install setup demo run test lint worker beat clean FORCE
+.PHONY: install setup demo run test lint worker beat prod clean FORCE
 
 # --- Installing ------------------------------------------------------------------------------
 
@@ -39,7 +39,7 @@ $(PY_STAMP): pyproject.toml $(if $(wildcard $(PY)),,FORCE)
 		$(PYTHON) -m venv --clear $(VENV); \
 	fi
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,run]'
 	@touch $@
 
 # Front-end packages (USWDS for every page, axe-core for the accessibility tests) come from npm
@@ -89,6 +89,45 @@ beat: setup
 	@test -n "$$CELERY_BROKER_URL" || { \
 		echo "error: set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) for the portal and beat" >&2; exit 1; }
 	$(VENV)/bin/celery -A iacs_portal beat -l info
+
+# --- Production mode on this machine (docs/operations.md) ------------------------------------
+# The production settings against the local PostgreSQL and Redis: creates the database if it is
+# missing, migrates (the release step), collects static files, loads the demo data, then runs
+# gunicorn (2 workers), a Celery worker, Celery beat and a mail sink that prints every email,
+# all under honcho until Ctrl+C. Any variable below can be overridden: make prod PROD_PORT=8001.
+PROD_PORT ?= 8000
+PROD_MAIL_PORT ?= 1025
+PROD_KEYS := var/production-keys.env
+
+prod: export DJANGO_SETTINGS_MODULE := iacs_portal.settings.production
+prod: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/iacs
+prod: export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/0
+prod: export CACHE_URL ?= redis://127.0.0.1:6379/1
+prod: export EMAIL_URL ?= smtp://127.0.0.1:$(PROD_MAIL_PORT)
+prod: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
+prod: export PORTAL_BASE_URL ?= http://127.0.0.1:$(PROD_PORT)
+prod: export GUNICORN_BIND ?= 127.0.0.1:$(PROD_PORT)
+prod: export SECURE_SSL_REDIRECT ?= false
+prod: export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+# The local run's own keys, made once and kept: what was encrypted under them stays readable.
+$(PROD_KEYS): | $(PY_STAMP)
+	@mkdir -p var
+	@$(PY) -c 'import secrets; from cryptography.fernet import Fernet; \
+		print(f"SECRET_KEY={secrets.token_urlsafe(50)}"); \
+		print(f"SSN_DIGEST_KEY={secrets.token_urlsafe(50)}"); \
+		print(f"FIELD_ENCRYPTION_KEYS={Fernet.generate_key().decode()}")' > $@
+	@echo "Made $@: the keys of the local production run (keep it with the database)"
+
+prod: install $(PROD_KEYS)
+	@set -a && . ./$(PROD_KEYS) && set +a && \
+	python manage.py ensure_database && \
+	python manage.py migrate --noinput && \
+	python manage.py collectstatic --noinput --verbosity 0 && \
+	python manage.py load_demo_data && \
+	{ cat Procfile; echo "mail: python -m iacs_portal.mailsink --port $(PROD_MAIL_PORT)"; } > var/Procfile.local && \
+	echo && echo "IACS Portal in production mode: http://127.0.0.1:$(PROD_PORT)/ (health: /health/; Ctrl+C stops it)" && echo && \
+	exec honcho start --procfile var/Procfile.local --app-root . web worker beat mail
 
 # Removes everything the commands above created, including the local database and outbox.
 clean:

@@ -13,9 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 PORTAL_ENTERED_SESSION_KEY = "portal_entered"
 
-# Paths that need neither gate: the warning itself, static files, the development outbox, and
-# the emailed reset link, which only moves its token into the session (never into a ?next=).
-_ALWAYS_OPEN = ("/static/", "/outbox/", "/favicon.ico", "/recover/password/link/")
+# Paths that need neither gate: the warning itself, static files, the development outbox, the
+# load balancer's health check, and the emailed reset link, which only moves its token into the
+# session (never into a ?next=).
+_ALWAYS_OPEN = ("/static/", "/outbox/", "/favicon.ico", "/health/", "/recover/password/link/")
 
 
 def safe_next_url(request, default: str) -> str:

@@ -7,9 +7,23 @@ With ``CELERY_BROKER_URL`` unset the settings make every task run in process
 import os
 
 from celery import Celery
+from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun
+
+from . import logs
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iacs_portal.settings.local")
 
 app = Celery("iacs_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# The request id goes with every task a request queues, and is set while the task runs.
+before_task_publish.connect(logs.put_request_id_in_task_headers)
+task_prerun.connect(logs.take_request_id_from_task)
+task_postrun.connect(logs.forget_request_id_after_task)
+
+
+@setup_logging.connect
+def keep_django_logging(**kwargs) -> None:
+    """The worker and beat log as the web does (settings.LOGGING, JSON in production): with a
+    receiver here, Celery leaves the logging Django configured alone."""

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from iacs_portal.health import health
+
 urlpatterns = [
+    # For the load balancer: no sign-in, outside the warning-screen gate (docs/operations.md).
+    path("health/", health, name="health"),
     path("", include("accounts.urls")),
     path("register/", include("approvals.registration.urls")),
     path("approvals/", include("approvals.urls")),

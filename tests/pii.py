@@ -76,9 +76,12 @@ class RecordingHandler(logging.Handler):
         self.texts.append(self.formatter_.format(record) + " " + repr(vars(record)))
 
 
-def install_recording_handler() -> tuple[RecordingHandler, callable]:
-    """Every logger at DEBUG; a recording handler on the root and on each that does not propagate."""
-    handler = RecordingHandler()
+def install_recording_handler(
+    handler: logging.Handler | None = None,
+) -> tuple[logging.Handler, callable]:
+    """Every logger at DEBUG; a recording handler (or ``handler``) on the root and on each logger
+    that does not propagate."""
+    handler = handler or RecordingHandler()
     everyone = [logging.getLogger()] + [
         logger
         for logger in logging.Logger.manager.loggerDict.values()

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_static",
     "csp",
+    "django_guid",
     "accounts",
     "organizations",
     "approvals",
@@ -42,6 +43,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request id first, then the request's log line, so both cover everything below.
+    "django_guid.middleware.guid_middleware",
+    "iacs_portal.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "iacs_portal.audit.middleware.ClientAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -82,8 +86,8 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-# Rate limits count here. The local-memory default counts per process: with several worker
-# processes set CACHE_URL to a shared cache (e.g. redis://127.0.0.1:6379/1).
+# Rate limits count here. The local-memory default counts per process (development, tests);
+# production requires a Redis that every web process shares (CACHE_URL, production.py).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://iacs-portal")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -368,13 +372,6 @@ HELP_DESK = {
     "tty": env("HELP_DESK_TTY", default="1-866-523-4759"),
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-}
-
 # The audit trail records REMOTE_ADDR as the client's address. Behind our own reverse proxy,
 # name the header it sets (e.g. "X-Forwarded-For"); its last entry is then recorded instead.
 AUDIT_TRUSTED_PROXY_HEADER = env("AUDIT_TRUSTED_PROXY_HEADER", default="")
@@ -382,3 +379,61 @@ AUDIT_TRUSTED_PROXY_HEADER = env("AUDIT_TRUSTED_PROXY_HEADER", default="")
 # Panels of My Profile contributed by apps that build on accounts: dotted paths of callables
 # taking the request and returning a Panel (accounts.panels).
 MY_PROFILE_PANELS = ["approvals.profile.roles_and_requests_panel"]
+
+# --- Production run (issue 7): logs, request ids, cache, sessions, health ---------------------
+# Shared by every environment; production.py changes only the defaults it names. The variables
+# are in docs/operations.md, the choices in docs/decisions/0015-production-run.md.
+
+# Sessions are rows in the database, which every web process on every machine shares; a cache
+# restart signs nobody out. (The cache, CACHE_URL above, must be shared too in production.)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# The request id (django-guid): an incoming X-Request-ID that is a UUID is kept, anything else is
+# replaced; the response echoes it; every log line and the Celery tasks a request queues carry it.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,
+    "INTEGRATIONS": [],  # the Celery hand-over is ours (iacs_portal.logs), see ADR 15
+}
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+# "text" for people (development), "json" for a log collector (production's default).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+# Paths whose rest is a secret (the emailed reset link's token): logged as the prefix only.
+LOG_REDACTED_PATH_PREFIXES = ["/recover/password/link/"]
+
+
+def logging_settings(log_format: str, level: str) -> dict:
+    """Every record through one handler on the root logger, with the request id (iacs_portal.logs)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    if log_format not in ("text", "json"):
+        raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {log_format!r}")
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"context": {"()": "iacs_portal.logs.RequestContextFilter"}},
+        "formatters": {
+            "json": {"()": "iacs_portal.logs.JsonFormatter"},
+            "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "filters": ["context"],
+                "formatter": log_format,
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        # django-guid says at INFO, for every request, whether the header came.
+        "loggers": {"django_guid": {"level": "WARNING"}},
+    }
+
+
+LOGGING = logging_settings(LOG_FORMAT, LOG_LEVEL)
+
+# GET /health/ (iacs_portal.health): each check's timeout, and the age of the oldest unsent email
+# past which the answer says "degraded" (still 200).
+HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT_SECONDS", default=2.0)
+HEALTH_UNSENT_EMAIL_WARN_SECONDS = env.int("HEALTH_UNSENT_EMAIL_WARN_SECONDS", default=600)

@@ -152,6 +152,11 @@ def test_the_template_scan_finds_what_it_looks_for():
 PRODUCTION_ONLY = {
     "FIELD_ENCRYPTION_KEYS": "q0d8Jc1yJ7n0mFjvS5u5gPzT8X1h3bqCw9lE2rK4sWk=",
     "PORTAL_BASE_URL": "https://iacs.example.gov",
+    "ALLOWED_HOSTS": "iacs.example.gov",
+    "DATABASE_URL": "postgres://iacs@db.example.gov:5432/iacs",
+    "CACHE_URL": "redis://redis.example.gov:6379/1",
+    "CELERY_BROKER_URL": "redis://redis.example.gov:6379/0",
+    "EMAIL_URL": "smtp+tls://mail.example.gov:587",
 }
 
 

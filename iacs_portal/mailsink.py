@@ -1,0 +1,89 @@
+"""A local SMTP server that keeps and prints what it receives: the mail server of `make prod`.
+
+Production sends real mail (EMAIL_URL). On this machine nothing would deliver it, so `make prod`
+points EMAIL_URL here, and this prints each message's recipients, subject and plain text (the
+verification code, the temporary password) among the other processes' output. For a local run
+only: it relays nothing and keeps messages in memory until it stops. The browser test of
+production mode reads its mail from a MailSink too.
+
+    python -m iacs_portal.mailsink [--host 127.0.0.1] [--port 1025]
+
+aiosmtpd (pyproject's `run` and `test` extras) is imported only when a server starts.
+"""
+
+import argparse
+import email
+import email.policy
+import threading
+import time
+from email.message import Message  # parsed with policy.default: the modern API
+
+
+def text_of(message: Message) -> str:
+    """The plain-text part, decoded."""
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def subject_of(message: Message) -> str:
+    """The subject, decoded, unfolded (a long non-ASCII subject arrives folded over lines)."""
+    return " ".join(str(message["Subject"]).split())
+
+
+class MailSink:
+    """An aiosmtpd handler: every message accepted, kept, and printed when ``echo`` is on."""
+
+    def __init__(self, *, echo: bool = False):
+        self.echo = echo
+        self.messages: list[Message] = []
+        self._arrived = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._arrived:
+            self.messages.append(message)
+            self._arrived.notify_all()
+        if self.echo:
+            rule = "-" * 72
+            print(
+                f"{rule}\nTo: {message['To']}\nSubject: {subject_of(message)}\n\n"
+                f"{text_of(message).strip()}\n{rule}",
+                flush=True,
+            )
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, *, subject: str, to: str, timeout: float = 20) -> Message:
+        """The newest message with this subject to this address, waiting up to ``timeout``."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while True:
+                for message in reversed(self.messages):
+                    if subject_of(message) == subject and to in message["To"]:
+                        return message
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    received = [(subject_of(m), m["To"]) for m in self.messages]
+                    raise TimeoutError(f"no {subject!r} to {to} in {timeout}s; got {received}")
+                self._arrived.wait(left)
+
+
+def serve(*, host: str, port: int, echo: bool = True):
+    """Start a sink in a background thread; returns the aiosmtpd controller (``.stop()``)."""
+    from aiosmtpd.controller import Controller
+
+    controller = Controller(MailSink(echo=echo), hostname=host, port=port)
+    controller.start()
+    return controller
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=1025)
+    options = parser.parse_args()
+    serve(host=options.host, port=options.port)
+    print(f"Mail sink listening on {options.host}:{options.port}", flush=True)
+    threading.Event().wait()  # until the process is stopped
+
+
+if __name__ == "__main__":
+    main()
