@@ -6,8 +6,12 @@ Answers JSON, without signing in, outside the warning-screen gate, never cached:
      "checks": {"database": "ok", "cache": "ok", "broker": "ok"},
      "unsent_email": {"count": 0, "oldest_age_seconds": null, "warn_after_seconds": 600}}
 
-- 200 while the database, the cache and the broker answer; 503 as soon as one does not. Each
-  check is one trivial round trip with a short timeout (HEALTH_CHECK_TIMEOUT_SECONDS).
+- 503 when the database does not answer: without it this node serves nothing. Each check is
+  one trivial round trip with a short timeout (HEALTH_CHECK_TIMEOUT_SECONDS).
+- The cache and the broker are reported, and one that does not answer makes the status
+  "degraded", still with 200: both are shared by every node, so taking nodes out cannot help,
+  and the pages still answer without them (the rate limits let requests through, mail waits in
+  the outbox until the redispatch finds the broker again).
 - The oldest unsent email (any status but sent and failed) is reported, and once older than
   HEALTH_UNSENT_EMAIL_WARN_SECONDS the status is "degraded", still with 200: slow mail is a
   worker or mail-server problem, and a load balancer that pulled every web node for it would turn
@@ -137,11 +141,12 @@ def health_report() -> tuple[int, dict]:
             unsent = unsent_email_summary(now=timezone.now(), timeout=timeout)
         except Exception:
             logger.warning("Health check: unsent mail could not be counted", exc_info=True)
-    up = all(result in (OK, NOT_CONFIGURED) for result in checks.values())
+    up = checks["database"] == OK
+    shared_up = all(checks[name] in (OK, NOT_CONFIGURED) for name in ("cache", "broker"))
     age = unsent["oldest_age_seconds"]
     if not up:
         status = "unavailable"
-    elif age is not None and age > warn_after:
+    elif not shared_up or (age is not None and age > warn_after):
         status = "degraded"
     else:
         status = "ok"

@@ -12,11 +12,16 @@ The client address is the audit trail's (``client_address_of``: REMOTE_ADDR, or 
 of the header our own proxy sets when AUDIT_TRUSTED_PROXY_HEADER names it), so a client cannot
 escape the limit by sending its own X-Forwarded-For.
 
+While the cache does not answer (Redis down), the limits fail open: the request is allowed and
+a warning logged. The portal keeps answering; the account lockout, the tries of a verification
+code and of the recovery answers are counted in the database and still hold (ADR 15).
+
 A refused request is answered with ``templates/429.html`` (status 429 and Retry-After), saying
 how long to wait. Views use ``RateLimitMixin`` (``rate_limited("login")`` builds one for an
 action) or call ``rate_limit_response`` where only some submissions count.
 """
 
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -27,6 +32,8 @@ from django.core.cache import cache
 from django.shortcuts import render
 
 from iacs_portal.audit.middleware import client_address_of
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,18 @@ def rate_limit_hit(
         configured_rate, configured_window = rate_limit_settings(action)
         rate = configured_rate if rate is None else rate
         window = configured_window if window is None else window
+    try:
+        return _count(action=action, client=client, rate=rate, window=window)
+    except Exception:  # the cache backend's own errors (redis.ConnectionError, timeouts, ...)
+        logger.warning(
+            "Rate limit %s not counted: the cache does not answer; the request is allowed",
+            action,
+            exc_info=True,
+        )
+        return RateLimitDecision(allowed=True, retry_after=0)
+
+
+def _count(*, action: str, client: str, rate: int, window: timedelta) -> RateLimitDecision:
     seconds = max(1, int(window.total_seconds()))
     key = f"ratelimit:{action}:{client}"
     now = time.time()

@@ -2,7 +2,6 @@
 outbox and goes out, once, when the redispatch runs after the broker is back (ADR 14)."""
 
 import logging
-import socket
 import time
 from datetime import timedelta
 
@@ -15,16 +14,10 @@ from iacs_portal.celery import app
 from iacs_portal.outbox.delivery import outgoing_emails_redispatch
 from iacs_portal.outbox.models import OutgoingEmail
 from tests.accounts.test_celery_worker import drop_pooled_connections
+from tests.network import closed_port
 from tests.registration import BARBARA, latest_code, start_bso_registration, step
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def closed_port() -> int:
-    """A local port nothing listens on: connecting is refused, as to a stopped Redis."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

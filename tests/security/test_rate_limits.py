@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from iacs_portal.ratelimit import rate_limit_hit
 from tests.factories import UserFactory, set_up
+from tests.network import unreachable_redis_cache
 from tests.registration import (
     BARBARA,
     PASSWORD,
@@ -188,3 +189,20 @@ def test_recovery_forms_are_limited_per_client(client, settings, action, url_nam
         assert_refused(client.post(url, data), 60)
         clock.move_to(START + timedelta(minutes=60, seconds=1))
         assert client.post(url, data).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_limits_let_requests_through_while_the_cache_does_not_answer(client, settings, caplog):
+    """Redis down: sign-in still answers (no 500), and the account lockout still counts."""
+    limit(settings, "login", 1)
+    settings.CACHES = unreachable_redis_cache()
+    user = set_up(UserFactory())
+    enter_portal(client)
+    url = reverse("accounts:login")
+    for _ in range(2):
+        response = client.post(url, {"username": user.username, "password": "wrong"})
+        assert response.status_code == 200 and "not correct" in response.content.decode()
+    assert "Rate limit login not counted" in caplog.text
+    assert user.login_failures.count() == 2
+    response = client.post(url, {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302 and response.url == reverse("accounts:my_profile")
