@@ -1,13 +1,17 @@
 """Shared test set-up: reference data, and when browser and Celery-worker tests may run.
 
 Tests marked ``browser`` need Debian's Chromium at /usr/bin/chromium; tests marked
-``celery_worker`` need Redis at CELERY_TEST_BROKER_URL. Where either is missing those tests are
-skipped with the reason, and a notice closes the run for browser tests. With
-IACS_REQUIRE_BROWSER=1 or IACS_REQUIRE_REDIS=1 (as .ci/run sets) they fail instead, so CI can
-never pass by skipping them.
+``celery_worker`` need Redis at CELERY_TEST_BROKER_URL; tests marked ``real_services`` start
+their own redis-server, Celery worker and beat processes and SMTP server (aiosmtpd), which share
+the test database, so they need PostgreSQL, redis-server on PATH and aiosmtpd. Where any of
+these is missing those tests are skipped with the reason, and a notice closes the run for
+browser tests. With IACS_REQUIRE_BROWSER=1, or IACS_REQUIRE_REDIS=1 for both kinds of Celery
+tests (as .ci/run sets), they fail instead, so CI can never pass by skipping them.
 """
 
+import importlib.util
 import os
+import shutil
 import socket
 from pathlib import Path
 from urllib.parse import urlparse
@@ -70,10 +74,24 @@ def _redis_reachable(url: str) -> bool:
         return False
 
 
+def _real_services_missing() -> str:
+    """Why the ``real_services`` tests cannot run here, or "" if they can."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return "the database is not PostgreSQL (DATABASE_URL=postgres://...): workers share it"
+    if shutil.which("redis-server") is None:
+        return "redis-server is not installed (apt-get install redis-server)"
+    if importlib.util.find_spec("aiosmtpd") is None:
+        return "aiosmtpd is not installed (pip install -e '.[test]')"
+    return ""
+
+
 def pytest_collection_modifyitems(config, items):
     has_chromium = CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)
     broker_url = os.environ["CELERY_TEST_BROKER_URL"]
     has_redis = None  # probed once, and only if a test needs it
+    real_services_missing = None  # likewise
 
     for item in items:
         if item.get_closest_marker("browser") and not has_chromium:
@@ -101,6 +119,17 @@ def pytest_collection_modifyitems(config, items):
                         reason=f"Redis not reachable at {broker_url}: Celery worker test skipped"
                     )
                 )
+
+        if item.get_closest_marker("real_services"):
+            if real_services_missing is None:
+                real_services_missing = _real_services_missing()
+            if not real_services_missing:
+                continue
+            if _required("IACS_REQUIRE_REDIS"):
+                _must_fail[item.nodeid] = f"IACS_REQUIRE_REDIS=1 but {real_services_missing}"
+            else:
+                reason = f"Real-services test skipped: {real_services_missing}"
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.hookimpl(tryfirst=True)
