@@ -95,7 +95,6 @@ class ReviewView(StepView):
         self.request.session[SUBMITTED_SESSION_KEY] = draft.pk
         return redirect("registration:acknowledgement")
 
-
     def submitted_meanwhile(self, status: str | None):
         self.request.session.pop(DRAFT_SESSION_KEY, None)
         if status is None:  # cancelled in another tab: nothing is left of it

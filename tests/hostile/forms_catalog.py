@@ -276,7 +276,7 @@ ABSTRACT = {
 def valid_sample(form: forms.BaseForm, world: World) -> dict[str, str]:
     """A passing value for each field of ``form`` that has one."""
     valid = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         if name in VALID:
             valid[name] = VALID[name]
         elif name.startswith(("question_", "answer_")):
@@ -287,4 +287,3 @@ def valid_sample(form: forms.BaseForm, world: World) -> dict[str, str]:
     if "new_user_id" in form.fields:
         valid["new_user_id"] = world.user.username
     return valid
-

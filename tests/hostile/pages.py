@@ -335,9 +335,7 @@ SCENARIOS = [
     Scenario("accounts:two_factor_backup_codes", _two_factor("two_factor_backup_codes")),
     Scenario("accounts:two_factor_remove", _two_factor("two_factor_remove")),
     # New User Registration and signed-in requests
-    Scenario(
-        "registration:terms", _anonymous("registration:terms", community="provider-supplier")
-    ),
+    Scenario("registration:terms", _anonymous("registration:terms", community="provider-supplier")),
     Scenario("registration:role", registration_step(Step.ROLE)),
     Scenario("registration:role-terms", registration_step(Step.ROLE_TERMS)),
     Scenario("registration:user-information", registration_step(Step.USER_INFO)),

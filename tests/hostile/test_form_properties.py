@@ -8,7 +8,7 @@ properties.
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accounts.fields import SSNField, USPhoneField, ZIPCodeField
@@ -40,6 +40,8 @@ def test_no_input_breaks_a_form(form_class):
     probe = adapter.build(world, None)  # makes the objects the form needs, outside the examples
     strategy = form_data(dict(probe.fields), valid_sample(probe, world), huge=100_000)
 
+    # A form alone is quick: twice the pages' examples.
+    @settings(max_examples=2 * settings.default.max_examples)
     @given(data=strategy)
     def check(data):
         with example():
@@ -66,7 +68,15 @@ CANONICAL = {
 _digits_of_any_script = st.characters(categories=["Nd"])
 identifier_like = st.one_of(
     st.text(st.one_of(_digits_of_any_script, st.sampled_from(" -().+")), max_size=16),
-    st.sampled_from(["１２-３４５６７８９", "١٢٣٤٥٦٧٨٩", "１２３４５６７８９３", "٢١٢٠١", "(４１０) ５５５-０１００"]),
+    st.sampled_from(
+        [
+            "１２-３４５６７８９",
+            "١٢٣٤٥٦٧٨٩",
+            "１２３４５６７８９３",
+            "٢١٢٠١",
+            "(４１０) ５５５-０１００",
+        ]
+    ),
 )
 
 

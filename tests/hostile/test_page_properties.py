@@ -89,3 +89,32 @@ def test_bytes_that_are_not_utf8_are_a_refusal_not_an_error(scenario):
     body = b"company_name=%ff%fe%00&city=\xc3\x28&zip_code=\xed\xa0\x80&" + b"x=" + b"\xff" * 64
     response = client.post(url, body, content_type=FORM_URLENCODED)
     assert response.status_code < 500
+
+
+CODE_PAGES = [
+    s
+    for s in SCENARIOS
+    if s.url_name
+    in (
+        "accounts:login_code",
+        "accounts:two_factor_setup",
+        "accounts:change_email_verify",
+        "registration:verify-email",
+    )
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scenario", CODE_PAGES, ids=lambda s: s.id)
+@pytest.mark.parametrize("code", ["\u00b9" * 6, "\u0663" * 6, "\uff11" * 6])  # ¹ ٣ １
+def test_a_code_in_digits_of_another_script_is_refused_with_a_message(scenario, code):
+    """str.isdigit() says yes to them, int() says no: found by the tests above (a 500)."""
+    client = Client()
+    url = scenario.prepare(client)
+
+    response = client.post(url, {"code": code})
+
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert response.context["form"].errors["code"]
+        assert_refusal_shown(response)
