@@ -217,3 +217,69 @@ def test_profile_removal_and_help_desk_reasons_are_stored_as_typed_and_shown_esc
         assert_escaped(html, where=f"email {subject!r}")
     [removal] = [html for subject, html in sent if "removed" in subject.lower()]
     assert_escaped(removal, NOTE_TYPED, where="role removed email")
+
+
+ROLE_PART_TYPED = {
+    Role.SECURITY_OFFICIAL: (
+        "new-organization",
+        {
+            "legal_name": ALL_INJECTIONS,
+            "ein": "52-1234567",
+            "address_line1": ALL_INJECTIONS,
+            "address_line2": SCRIPT,
+            "city": ALL_INJECTIONS,
+            "country": "US",
+            "state": "MD",
+            "zip_code": "21401",
+        },
+    ),
+    Role.INDIVIDUAL_PRACTITIONER: (
+        "practice",
+        {
+            "practice_name": ALL_INJECTIONS,
+            "npi": "1234567893",
+            "address_line1": ALL_INJECTIONS,
+            "address_line2": IMAGE,
+            "city": ALL_INJECTIONS,
+            "state": "MD",
+            "zip_code": "21701",
+        },
+    ),
+}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("role", list(ROLE_PART_TYPED))
+def test_an_organization_or_practice_full_of_injections_is_shown_escaped(client, role):
+    """The Security Official's organization and the practitioner's practice, to CMS."""
+    step_name, typed = ROLE_PART_TYPED[role]
+    start_registration(client, role)
+    step(client, "user-information", {**BARBARA.form(), "email": BARBARA.email,
+                                      "email_confirmation": BARBARA.email})  # fmt: skip
+    step(client, "verify-email", {"code": latest_code(BARBARA.email)})
+    step(client, "contact", CONTACT_TYPED)
+    step(client, step_name, typed)
+    step(client, "justification", {"justification": JUSTIFICATION_TYPED})
+    assert_escaped(page(client, reverse("registration:review")), ALL_INJECTIONS, where="review")
+    step(client, "review", {})
+    access_request = AccessRequest.objects.exclude(status=AccessRequest.Status.DRAFT).get()
+    if role == Role.SECURITY_OFFICIAL:
+        organization = access_request.organization
+        assert (organization.legal_name, organization.city) == (ALL_INJECTIONS, ALL_INJECTIONS)
+    else:
+        assert access_request.details["practice"]["practice_name"] == ALL_INJECTIONS
+
+    staff_in_admin(client, CMS_APPROVER)
+    assert_escaped(page(client, change_url(access_request)), ALL_INJECTIONS,
+                   where="admin request page")  # fmt: skip
+    assert_escaped(page(client, admin_url(AccessRequest, "changelist")), where="admin requests")
+    client.post(action_url(access_request, "approve"), {"reason": ALL_INJECTIONS})
+    access_request.refresh_from_db()
+    assert access_request.status == AccessRequest.Status.APPROVED
+    if role == Role.SECURITY_OFFICIAL:
+        org_page = page(client, change_url(access_request.organization))
+        assert_escaped(org_page, ALL_INJECTIONS, where="admin organization page")
+        assert_escaped(page(client, admin_url(type(access_request.organization), "changelist")),
+                       ALL_INJECTIONS, where="admin organizations")  # fmt: skip
+    for subject, html in emails_html():
+        assert_escaped(html, where=f"email {subject!r}")
