@@ -1,4 +1,8 @@
-"""Form fields that accept the formats people usually type and store one canonical form."""
+"""Form fields that accept the formats people usually type and store one canonical form.
+
+Digits are ASCII only (``re.ASCII``): a full-width or Arabic-Indic digit would otherwise pass
+and store a second spelling of the same number.
+"""
 
 import re
 from datetime import date
@@ -37,9 +41,9 @@ class SSNField(forms.CharField):
         value = super().clean(value)
         if value in self.empty_values:
             return value
-        if not re.fullmatch(r"\d{3}[\s-]?\d{2}[\s-]?\d{4}", value.strip()):
+        if not re.fullmatch(r"\d{3}[\s-]?\d{2}[\s-]?\d{4}", value.strip(), re.ASCII):
             raise ValidationError("Enter a Social Security number of 9 digits, like 123-45-6789.")
-        digits = re.sub(r"\D", "", value)
+        digits = re.sub(r"\D", "", value, flags=re.ASCII)
         if digits[:3] == "000" or digits[3:5] == "00" or digits[5:] == "0000":
             raise ValidationError("Enter a valid Social Security number.")
         return digits
@@ -59,9 +63,9 @@ class USPhoneField(forms.CharField):
         value = super().clean(value)
         if value in self.empty_values:
             return value
-        if re.search(r"[^\d\s().+-]", value):
+        if re.search(r"[^\d\s().+-]", value, re.ASCII):
             raise ValidationError("Enter a phone number using digits, like 555-123-4567.")
-        digits = re.sub(r"\D", "", value)
+        digits = re.sub(r"\D", "", value, flags=re.ASCII)
         if len(digits) == 11 and digits.startswith("1"):
             digits = digits[1:]
         if len(digits) != 10:
@@ -88,7 +92,7 @@ class ZIPCodeField(forms.CharField):
         if value in self.empty_values:
             return value
         digits = re.sub(r"[\s-]", "", value)
-        if not re.fullmatch(r"\d{5}(\d{4})?", digits):
+        if not re.fullmatch(r"\d{5}(\d{4})?", digits, re.ASCII):
             raise ValidationError(
                 "Enter a ZIP code of 5 digits or 9 digits, like 20001 or 20001-1234."
             )

@@ -225,7 +225,10 @@ class AuthenticatorApp(TimestampMixin, ThrottlingMixin, Device):
             return False
         totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
         totp.time = time.time()
-        verified = str(token).isdigit() and totp.verify(int(token), self.tolerance, self.last_t + 1)
+        token = str(token)
+        # ASCII digits only: "¹" or "٣" pass str.isdigit() but are no code (and int() refuses them).
+        digits = token.isascii() and token.isdigit()
+        verified = digits and totp.verify(int(token), self.tolerance, self.last_t + 1)
         if verified:
             self.last_t = totp.t()
             self.drift = totp.drift

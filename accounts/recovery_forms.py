@@ -107,6 +107,6 @@ class EmailCodeForm(forms.Form):
 
     def clean_code(self):
         code = re.sub(r"[\s-]", "", self.cleaned_data["code"])
-        if not code.isdigit():
+        if not (code.isascii() and code.isdigit()):
             raise forms.ValidationError("Enter the code using digits only.")
         return code

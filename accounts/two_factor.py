@@ -134,7 +134,7 @@ def code_verify(*, user: User, code: str):
     code = normalise_code(code)
     if not code:
         return None
-    app_code = code.isdigit() and len(code) == 6
+    app_code = code.isascii() and code.isdigit() and len(code) == 6
     for device in devices_for_user(user, confirmed=True):
         if isinstance(device, AuthenticatorApp) and app_code and device.verify_token(code):
             return device

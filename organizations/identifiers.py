@@ -1,4 +1,7 @@
-"""Form fields for the identifiers organizations and practitioners give: EIN/TIN, NPI, CCN/PTAN."""
+"""Form fields for the identifiers organizations and practitioners give: EIN/TIN, NPI, CCN/PTAN.
+
+Digits are ASCII only (``re.ASCII``): an EIN typed in full-width digits is not a second EIN.
+"""
 
 import re
 
@@ -11,7 +14,7 @@ NPI_PREFIX = "80840"
 
 
 def npi_is_valid(npi: str) -> bool:
-    if not re.fullmatch(r"\d{10}", npi):
+    if not re.fullmatch(r"\d{10}", npi, re.ASCII):
         return False
     total = 0
     for position, char in enumerate(reversed(NPI_PREFIX + npi)):
@@ -45,7 +48,7 @@ class EINField(_DigitsField):
         if value in self.empty_values:
             return value
         digits = self.digits(value)
-        if not re.fullmatch(r"\d{9}", digits):
+        if not re.fullmatch(r"\d{9}", digits, re.ASCII):
             raise ValidationError("Enter an EIN/TIN of 9 digits, like 12-3456789.")
         return digits
 
@@ -62,7 +65,7 @@ class NPIField(_DigitsField):
         if value in self.empty_values:
             return value
         digits = self.digits(value)
-        if not re.fullmatch(r"\d{10}", digits):
+        if not re.fullmatch(r"\d{10}", digits, re.ASCII):
             raise ValidationError("Enter an NPI of 10 digits, like 1234567893.")
         if not npi_is_valid(digits):
             raise ValidationError(

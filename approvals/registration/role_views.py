@@ -80,7 +80,9 @@ class OrganizationView(StepView):
     @cached_property
     def search(self) -> forms.OrganizationSearchForm:
         source = self.request.POST if self.request.method == "POST" else self.request.GET
-        if "name" in source:
+        # A choice is posted with the search it was made from (hidden fields): a post without
+        # one is refused with the search form's own messages, not silently.
+        if "name" in source or self.request.method == "POST":
             return forms.OrganizationSearchForm(source)
         chosen = self.draft.organization
         if chosen:

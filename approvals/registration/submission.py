@@ -56,6 +56,16 @@ class ReviewView(StepView):
 
     def form_valid(self, form):
         draft = self.draft
+        # Submit pressed twice at once (a double click): the second post waits here until the
+        # first is done, then finds the request submitted and shows the same acknowledgement.
+        status = (
+            AccessRequest.objects.select_for_update()
+            .filter(pk=draft.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if status != AccessRequest.Status.DRAFT:
+            return self.submitted_meanwhile(status)
         organization = draft.organization
         if organization is not None and organization.status != Organization.Status.APPROVED:
             return self.send_back(
@@ -83,6 +93,13 @@ class ReviewView(StepView):
             return self.send_back(Step(error.step), str(error))
         self.request.session.pop(DRAFT_SESSION_KEY, None)
         self.request.session[SUBMITTED_SESSION_KEY] = draft.pk
+        return redirect("registration:acknowledgement")
+
+    def submitted_meanwhile(self, status: str | None):
+        self.request.session.pop(DRAFT_SESSION_KEY, None)
+        if status is None:  # cancelled in another tab: nothing is left of it
+            return redirect("registration:start")
+        self.request.session[SUBMITTED_SESSION_KEY] = self.draft.pk
         return redirect("registration:acknowledgement")
 
 
