@@ -95,14 +95,17 @@ class TwoFactorGateMiddleware:
             reverse("accounts:warning"),
         }
         if (
-            request.path in allowed
-            or user.needs_first_login_setup()  # the first-login gate comes first
+            user.needs_first_login_setup()  # the first-login gate comes first
             or user.is_verified()
             or not user_requires_two_factor(user)
         ):
             return self.get_response(request)
         if user_has_two_factor(user):
+            # On every page, the setup page included: setting up another app there would get
+            # round the code of the one the person has.
             logout(request)
             request.session[PORTAL_ENTERED_SESSION_KEY] = True
             return redirect(reverse("accounts:login"))
+        if request.path in allowed:
+            return self.get_response(request)
         return redirect(reverse("accounts:two_factor_setup"))

@@ -103,11 +103,15 @@ class StaffActionsMixin:
         return reverse(name, args=[obj.pk], current_app=self.admin_site.name)
 
     def staff_action_view(self, request: HttpRequest, object_id: str, action: str):
+        # As Django's own change page answers: 403 before looking the object up, so that staff
+        # who may not see these objects do not learn which ids exist either.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             raise Http404
         if not self.has_view_or_change_permission(request, obj):
-            raise PermissionDenied  # as Django's own change page answers
+            raise PermissionDenied
         staff_action = next((a for a in self.staff_actions if a.name == action), None)
         if staff_action is None:
             raise Http404

@@ -22,9 +22,12 @@ class HelpDeskAdminSite(OTPAdminSite):
         super().__init__(name)
 
     def login(self, request, extra_context=None):
-        """Anonymous: the portal's sign-in. Signed in but refused (not staff, or the second
-        factor not verified): 403, since the sign-in would send them straight back here."""
+        """Anonymous: the portal's sign-in. Signed in and admitted: the index, as Django's own
+        login page does. Signed in but refused (not staff, or the second factor not verified):
+        403, since the sign-in would send them straight back here."""
         if request.user.is_authenticated:
+            if self.has_permission(request):
+                return HttpResponseRedirect(reverse("admin:index", current_app=self.name))
             raise PermissionDenied("This account may not use the help desk admin.")
         url, query = reverse("accounts:login"), request.META.get("QUERY_STRING", "")
         return HttpResponseRedirect(f"{url}?{query}" if query else url)
