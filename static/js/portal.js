@@ -19,6 +19,10 @@
     button.addEventListener("click", function () { window.print(); });
   });
 
+  // A form with errors: focus its summary. Otherwise each new step of a wizard (its h1 marked
+  // data-step-heading) takes the focus, so a screen reader announces where the person now is
+  // and Tab continues from the top of the step's content.
   var summary = document.getElementById("error-summary");
-  if (summary) { summary.focus(); }
+  var heading = document.querySelector("h1[data-step-heading]");
+  if (summary) { summary.focus(); } else if (heading) { heading.focus(); }
 })();
