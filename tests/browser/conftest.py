@@ -5,11 +5,14 @@ session leaks from one journey into the next. axe-core is loaded into every docu
 starts (sending its 500 kB to each page on demand took half the run).
 """
 
+import contextlib
 import json
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from django.urls import Resolver404, resolve
 
 from .journey import Journey
 
@@ -19,6 +22,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# What test_zz_every_page_checked.py needs to know about the whole browser run: the URL
+# patterns (ResolverMatch.route) of every page axe checked, and the browser tests that were
+# deselected or did not pass (then the run is partial and that check skips).
+CHECKED_ROUTES: set[str] = set()
+INCOMPLETE: list[str] = []
 
 
 @pytest.fixture(scope="session")
@@ -61,11 +70,22 @@ class Accessibility:
             WCAG_TAGS,
         )
         self.checked.append(page.url)
+        with contextlib.suppress(Resolver404):  # a 404 page has no pattern to record
+            CHECKED_ROUTES.add(resolve(urlsplit(page.url).path).route)
         summary = [
             {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in violations
         ]
         assert not violations, f"axe violations on {page.url}:\n{json.dumps(summary, indent=1)}"
+
+
+def pytest_deselected(items):
+    INCOMPLETE.extend(item.nodeid for item in items if item.get_closest_marker("browser"))
+
+
+def pytest_runtest_logreport(report):
+    if "tests/browser/" in report.nodeid and (report.failed or report.skipped):
+        INCOMPLETE.append(report.nodeid)
 
 
 @pytest.fixture
