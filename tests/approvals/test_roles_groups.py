@@ -1,9 +1,6 @@
 """Registrations an organization's officials decide, through the test client: User Group
-Administrator (decided by the SO or a BSO) and End User (decided by the group's UGA).
-
-Each test drives the wizard as the applicant, then the approver SPEC 1 names decides from the
-Pending Approvals page. What is checked: the group the request proposes, the role granted and
-where, and every email sent, to whom (tests/approvals/role_outcomes.py).
+Administrator (decided by the SO or a BSO) and End User (decided by the group's UGA), checked
+as test_roles_cms.py's docstring says, with the group in place of the organization.
 """
 
 import pytest
