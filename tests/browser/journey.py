@@ -10,6 +10,7 @@ import re
 import time
 
 from django_otp.oath import hotp
+from playwright.sync_api import expect
 
 from accounts.models import AuthenticatorApp
 from tests.registration import Person
@@ -55,6 +56,16 @@ class Journey:
     def sees_heading(self, name) -> bool:
         return self.page.get_by_role("heading", name=name).is_visible()
 
+    def sees_error(self, message: str, *, field: str | None = None) -> None:
+        """The page says "There is a problem" with ``message``, titled "Error:"; with ``field``,
+        that field's own message says it too and is the field's accessible description."""
+        assert self.page.title().startswith("Error:"), self.page.title()
+        summary = self.page.get_by_role("alert").filter(has_text="There is a problem")
+        expect(summary).to_contain_text(message)
+        if field is not None:
+            control = self.page.get_by_label(field, exact=True)
+            expect(control).to_have_accessible_description(re.compile(re.escape(message)))
+
     def choose(self, control) -> None:
         """Pick a radio button or tick a box by clicking its label, as a mouse user does."""
         self.page.locator(f"label[for='{control.get_attribute('id')}']").click()
@@ -98,12 +109,16 @@ class Journey:
         assert accept.is_disabled()  # until the box is ticked
         self.choose(self.page.get_by_label("I Accept the above Terms and Conditions"))
         self.go(accept.click)
+        self.choose_role(role)
+        assert self.sees_heading("User Information")
+
+    def choose_role(self, role: str) -> None:
+        """The role step and the role's Terms and Conditions, accepted."""
         self.choose(self.page.get_by_role("radio", name=re.compile(f"^{re.escape(role)}")))
         self.press("Next")
         assert self.sees_heading(f"{role} - Terms and Conditions")
         self.choose(self.page.get_by_label("I Accept the above Terms and Conditions"))
         self.press("I Accept")
-        assert self.sees_heading("User Information")
 
     def enter_user_information(self, person: Person) -> None:
         page = self.page
@@ -163,9 +178,9 @@ class Journey:
         return row.locator("dd").inner_text()
 
     def submit(self) -> str:
-        """Submit the reviewed registration; return the tracking number acknowledged."""
+        """Submit the reviewed registration or request; return the tracking number acknowledged."""
         self.press("Submit")
-        assert self.sees_heading("Registration Acknowledgement")
+        assert self.sees_heading(re.compile("^(Registration|Request) Acknowledgement$"))
         tracking = self.page.locator(".tracking-number").inner_text()
         assert TRACKING_NUMBER.fullmatch(tracking), tracking
         self.press("OK")

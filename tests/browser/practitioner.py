@@ -15,11 +15,17 @@ ROLE_AFTER_APPROVAL = {
 
 def practitioner_registers(journey: Journey, person: Person) -> str:
     """From the warning screen to the acknowledgement; returns the tracking number."""
-    page = journey.page
     journey.enter_portal()
     journey.start_registration("Individual Practitioner")
     journey.enter_user_information(person)
     journey.verify_email(person)
+    return practice_submitted(journey, person)
+
+
+def practice_submitted(journey: Journey, person) -> str:
+    """The role's part, from Professional Contact Information to the acknowledgement, for a
+    new registration or a signed-in user's request (``person`` is then the User)."""
+    page = journey.page
     journey.enter_contact(
         person,
         company=f"{person.first_name} {person.last_name} MD",

@@ -58,14 +58,6 @@ NOT_YET_CHECKED = {
     "admin/organizations/organization/<path:object_id>/do/<slug:action>/",
     "admin/organizations/usergroup/<path:object_id>/do/<slug:action>/",
     "admin/outbox/outgoingemail/<path:object_id>/do/<slug:action>/",
-    # Portal pages no browser path reaches yet.
-    "my-requests/<str:tracking_number>/cancel/",
-    "profile/two-factor/",
-    "profile/two-factor/backup-codes/",
-    "profile/two-factor/remove/",
-    "register/add-role/",
-    "register/associate/",
-    "register/cancel/",
 }
 
 
