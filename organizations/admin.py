@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 
 from iacs_portal.admin_actions import StaffActionsMixin
 from iacs_portal.admin_records import SuperuserOnlyAdmin, SuperuserWritesAdmin
+from iacs_portal.admin_widgets import LabelledDateTimeAdmin
 
 from .models import Community, Organization, RoleAssignment, UserGroup
 from .roles import Role
@@ -81,7 +82,7 @@ class UserGroupAdmin(StaffActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(SuperuserWritesAdmin):
+class RoleAssignmentAdmin(LabelledDateTimeAdmin, SuperuserWritesAdmin):
     """Read-only for staff: roles change through requests, officials and the hand-over."""
 
     list_display = ["user", "role", "organization", "group", "status", "granted_at"]

@@ -164,3 +164,14 @@ def submitted_request(role: str, *, organization=None, group=None, **fields):
     access_request.submit()
     access_request.save()
     return access_request
+
+
+def failed_email(user: User):
+    """The User ID email to ``user``, recorded as failed: what the help desk may retry."""
+    from accounts.emails import user_email_enqueue
+    from iacs_portal.outbox.models import OutgoingEmail
+
+    email = user_email_enqueue(event="account_id", user=user)
+    OutgoingEmail.objects.filter(pk=email.pk).update(status=OutgoingEmail.Status.FAILED)
+    email.refresh_from_db()
+    return email

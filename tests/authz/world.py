@@ -19,14 +19,12 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.emails import user_email_enqueue
 from accounts.models import AuthenticationQuestion, User
 from accounts.recovery import recovery_tokens
 from accounts.verification import email_verification_start
 from approvals.models import AccessRequest
 from iacs_portal.audit.services import audit_record
 from iacs_portal.outbox.backend import SUFFIX, OutboxEmailBackend
-from iacs_portal.outbox.models import OutgoingEmail
 from iacs_portal.staff_groups import HELP_DESK
 from organizations.models import Community, Organization, RoleAssignment, UserGroup
 from organizations.roles import Role
@@ -35,6 +33,7 @@ from tests.factories import (
     OrganizationFactory,
     UserGroupFactory,
     community,
+    failed_email,
     role_holder,
     staff_member,
 )
@@ -213,8 +212,7 @@ def _admin_objects(world) -> dict[str, dict[str, object]]:
     """Model label -> object label -> object; the first is the one whose pages are asked for."""
     people, requests = world.people, world.requests
     registration = requests[REQUEST_KIND_LABEL.format(kind="so")]
-    failed = user_email_enqueue(event="account_id", user=people.a_end_user)
-    OutgoingEmail.objects.filter(pk=failed.pk).update(status=OutgoingEmail.Status.FAILED)
+    failed = failed_email(people.a_end_user)
     return {
         "accounts.user": _accounts(world),
         "accounts.authenticationquestion": {

@@ -104,3 +104,11 @@ def outbox(settings, tmp_path):
 @pytest.fixture
 def journey(live_server, browser_page, outbox, axe) -> Journey:
     return Journey(browser_page, live_server.url, axe)
+
+
+@pytest.fixture
+def desk(live_server, browser_page, outbox, axe):
+    """A staff member's tab on the admin (help_desk_support.Desk, which imports this module)."""
+    from .help_desk_support import Desk
+
+    return Desk(browser_page, live_server.url, axe)

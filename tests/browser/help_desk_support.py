@@ -7,6 +7,8 @@ that no page the agent saw held a secret (a temporary password).
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.two_factor import authenticator, next_unused_code
 
 from .approvers import PASSWORD
@@ -85,6 +87,14 @@ class Desk(Journey):
         self.page.get_by_label("Reason").fill(reason)
         self.press(action)
         return self.messages()
+
+    def act_without_reason(self, action: str) -> None:
+        """On the action's page, confirm it with no reason: it is refused, and says why."""
+        self.press(action)
+        assert self.page.title().startswith("Error: ")
+        expect(self.page.get_by_role("alert")).to_contain_text(
+            "Reason: Enter the reason for this action."
+        )
 
     def never_showed(self, secret: str) -> bool:
         return not any(secret in page for page in self.seen)

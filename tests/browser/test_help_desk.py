@@ -47,12 +47,6 @@ USER_ID_SUBJECT = "Your IACS User ID"
 
 
 @pytest.fixture
-def desk(live_server, browser_page, outbox, axe) -> Desk:
-    """The agent's browser: the one every journey uses, on the admin."""
-    return Desk(browser_page, live_server.url, axe)
-
-
-@pytest.fixture
 def caller(chromium, live_server, desk, axe):
     """The caller's own browser, next to the agent's."""
     journey = second_browser(chromium, live_server.url, axe)
