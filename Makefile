@@ -2,7 +2,7 @@
 #   make run    set everything up and serve the portal at http://127.0.0.1:8000
 #               (SQLite, tasks in process, mail to the outbox at /outbox/, demo data loaded)
 #   make test   run the whole test suite (PostgreSQL when DATABASE_URL points at it)
-# Others: make setup | demo | lint | worker | beat | prod | clean. DEVELOPERS.md explains each.
+# Others: make setup | demo | lint | audit | worker | beat | prod | clean. DEVELOPERS.md explains each.
 #
 # Installing is remembered by stamp files, so a second `make run` starts at once: Python
 # packages are reinstalled only when pyproject.toml changes, npm packages only when
@@ -22,7 +22,7 @@ PYTHON := $(shell for c in python3 python3.13 python3.12 python3.11; do \
 	$$c -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$c; break; }; done)
 endif
 
-.PHONY: install setup demo run test lint worker beat prod clean FORCE
+.PHONY: install setup demo run test lint audit worker beat prod clean FORCE
 
 # --- Installing ------------------------------------------------------------------------------
 
@@ -71,12 +71,39 @@ run: demo
 
 # pytest reads iacs_portal.settings.test from pyproject.toml and builds its own test database,
 # so no migrate here. Extra arguments: make test PYTEST_ARGS="-k outbox -x".
-test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+# `make test COVERAGE=1` (CI) also measures the line coverage of the three apps (pytest-cov,
+# the worker thread included, not the subprocesses of the real-services tests) and then fails
+# if any one of them is under COVERAGE_MIN percent (ADR 16).
+COVERAGE ?=
+COVERAGE_APPS := accounts organizations approvals
+COVERAGE_MIN ?= 90
+COVERAGE_ARGS := $(if $(COVERAGE),$(addprefix --cov=,$(COVERAGE_APPS)) --cov-report=term-missing:skip-covered)
 
+test: install
+	$(PY) -m pytest $(COVERAGE_ARGS) $(PYTEST_ARGS)
+	@if [ -n "$(COVERAGE)" ]; then \
+		echo "Line coverage per app (minimum $(COVERAGE_MIN)%):"; status=0; \
+		for app in $(COVERAGE_APPS); do \
+			total=$$($(VENV)/bin/coverage report --include="$$app/*" --format=total) || exit 1; \
+			if $(PY) -c "import sys; sys.exit(float(sys.argv[1]) < $(COVERAGE_MIN))" "$$total"; then \
+				echo "  $$app: $$total%"; \
+			else \
+				echo "  $$app: $$total% is under $(COVERAGE_MIN)%" >&2; status=1; \
+			fi; \
+		done; \
+		exit $$status; \
+	fi
+
+# ruff (lint and format) and bandit (security; medium and high findings fail, ADR 16).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -c pyproject.toml -r . -ll -q
+
+# Known vulnerabilities in the installed Python packages (pip-audit) and the front-end runtime
+# packages (npm audit --omit=dev); a NOTICE, not a failure, when the service cannot be reached.
+audit: install
+	$(PY) .ci/audit_dependencies.py
 
 # Only useful with a broker: without CELERY_BROKER_URL every task already runs in process.
 worker: setup
@@ -131,7 +158,8 @@ prod: install $(PROD_KEYS)
 
 # Removes everything the commands above created, including the local database and outbox.
 clean:
-	rm -rf $(VENV) node_modules var db.sqlite3 .pytest_cache .ruff_cache test-results *.egg-info
+	rm -rf $(VENV) node_modules var db.sqlite3 .pytest_cache .ruff_cache test-results *.egg-info \
+		.coverage .coverage.* htmlcov
 	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 FORCE:

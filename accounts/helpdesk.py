@@ -23,7 +23,7 @@ from .sessions import user_sessions_end
 from .two_factor import two_factor_remove
 
 UNLOCK = "unlock"
-RESET_PASSWORD = "reset_password"
+RESET_PASSWORD = "reset_password"  # nosec B105 # an action name, not a password
 RESEND_CREDENTIALS = "resend_credentials"
 RESEND_USER_ID = "resend_user_id"
 DISABLE = "disable"
@@ -170,7 +170,7 @@ def _temporary_password_reissue(*, user: User, by: User, reason: str, action: st
         user_credentials_enqueue(  # the User ID first, as at approval: two separate emails
             user=current,
             user_id_event="help_desk_user_id" if with_user_id else None,
-            password_event="help_desk_temporary_password",
+            password_event="help_desk_temporary_password",  # nosec B106 # an email event name
         )
     user.refresh_from_db()
 

@@ -113,7 +113,9 @@ def recovery_questions(user: User) -> list[AuthenticationAnswer]:
         f"{settings.SECRET_KEY}|{user.pk}|{user.recovery_generation}".encode()
     ).hexdigest()
     count = min(settings.RECOVERY_QUESTIONS_ASKED, len(answers))
-    return sorted(random.Random(seed).sample(answers, count), key=lambda a: a.question.order)
+    # Not a secret: a repeatable pick, keyed by SECRET_KEY so that it cannot be predicted.
+    picked = random.Random(seed).sample(answers, count)  # nosec B311 # repeatable on purpose
+    return sorted(picked, key=lambda a: a.question.order)
 
 
 class AnswersResult(enum.Enum):

@@ -26,7 +26,7 @@ from .sensitive import sensitive_post
 
 # The reset link's user and token live here once the link is opened, never in a URL again.
 SESSION_USER = "_recovery_user_id"
-SESSION_TOKEN = "_recovery_token"  # noqa: S105 (a session key, not a secret)
+SESSION_TOKEN = "_recovery_token"  # nosec B105 # a session key, not a secret
 SESSION_ANSWERED = "_recovery_answered"
 
 

@@ -9,7 +9,9 @@
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db import connections, router, transaction
+from django.db import transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from .crypto import encrypted_with_current_key
 from .identity import ssn_digest
@@ -33,10 +35,8 @@ def encrypted_values_reencrypt(*, batch_size: int = 500) -> RotationReport:
             continue
         label = model._meta.label
         report.rewritten[label] = report.skipped[label] = 0
-        pks = model._base_manager.order_by("pk").values_list("pk", flat=True)
         with transaction.atomic():
-            for pk in pks.iterator(chunk_size=batch_size):
-                stored = _raw_values(model, pk, names)
+            for pk, *stored in _stored_tokens(model, names).iterator(chunk_size=batch_size):
                 if all(not token or encrypted_with_current_key(token) for token in stored):
                     report.skipped[label] += 1
                     continue
@@ -49,17 +49,11 @@ def encrypted_values_reencrypt(*, batch_size: int = 500) -> RotationReport:
     return report
 
 
-def _raw_values(model, pk, names) -> list[str | None]:
-    """The stored tokens, as text, bypassing the fields' decryption."""
-    connection = connections[router.db_for_read(model)]
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(model._meta.get_field(name).column) for name in names
-    )
-    pk_column = connection.ops.quote_name(model._meta.pk.column)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM {table} WHERE {pk_column} = %s", [pk])  # noqa: S608
-        return list(cursor.fetchone())
+def _stored_tokens(model, names):
+    """Each row's pk and its stored tokens as text: a cast to a plain text field bypasses the
+    encrypted fields' decryption (their ``from_db_value``)."""
+    stored = {f"stored_{name}": Cast(name, output_field=TextField()) for name in names}
+    return model._base_manager.order_by("pk").annotate(**stored).values_list("pk", *stored)
 
 
 def ssn_digests_recompute(*, batch_size: int = 500) -> RotationReport:

@@ -15,11 +15,14 @@ from django.db import migrations, models
 import accounts.model_fields
 import accounts.models
 
+# Whole statements, not assembled: the table is fixed and its name needs no quoting.
 LEGACY_TABLE = "otp_totp_totpdevice"
-LEGACY_COLUMNS = (
-    "user_id, name, confirmed, key, step, t0, digits, drift, last_t, "
-    "throttling_failure_timestamp, throttling_failure_count, created_at, last_used_at"
+LEGACY_SELECT = (
+    "SELECT user_id, name, confirmed, key, step, t0, digits, drift, last_t, "
+    "throttling_failure_timestamp, throttling_failure_count, created_at, last_used_at "
+    "FROM otp_totp_totpdevice"
 )
+LEGACY_DELETE = "DELETE FROM otp_totp_totpdevice"
 
 
 def legacy_devices_move(apps, schema_editor):
@@ -27,9 +30,8 @@ def legacy_devices_move(apps, schema_editor):
     if LEGACY_TABLE not in connection.introspection.table_names():
         return
     AuthenticatorApp = apps.get_model("accounts", "AuthenticatorApp")
-    table = connection.ops.quote_name(LEGACY_TABLE)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {LEGACY_COLUMNS} FROM {table}")  # noqa: S608
+        cursor.execute(LEGACY_SELECT)
         columns = [column[0] for column in cursor.description]
         for values in cursor.fetchall():
             row = dict(zip(columns, values, strict=True))
@@ -39,7 +41,7 @@ def legacy_devices_move(apps, schema_editor):
             app = AuthenticatorApp.objects.create(**{**row, "key": row["key"].lower()})
             # auto_now_add set it to now; keep when the person really set the app up.
             AuthenticatorApp.objects.filter(pk=app.pk).update(created_at=created_at)
-        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        cursor.execute(LEGACY_DELETE)
 
 
 class Migration(migrations.Migration):

@@ -17,7 +17,7 @@ from organizations.models import Community, Organization, UserGroup
 from organizations.roles import Role
 from organizations.services import role_assign
 
-DEMO_PASSWORD = "Demo-Portal-Passphrase-2026"
+DEMO_PASSWORD = "Demo-Portal-Passphrase-2026"  # nosec B105 # the demo accounts' published password
 DEMO_ANSWER = "demo"
 
 ORGANIZATIONS = [
