@@ -79,6 +79,8 @@ class LoginCodeView(rate_limited("login"), FormView):
 
     def dispatch(self, request, *args, **kwargs):
         self.user = pending_user(request)
+        if self.user is None and request.user.is_authenticated:  # signed in already: Back, Refresh
+            return redirect(safe_next_url(request, reverse(settings.LOGIN_REDIRECT_URL)))
         if self.user is None:
             messages.info(request, "Your sign-in timed out. Enter your User ID and password again.")
             return redirect("accounts:login")

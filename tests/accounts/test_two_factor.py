@@ -99,6 +99,21 @@ def test_a_totp_code_is_accepted_once(client, user, clock):
     assert not signed_in(client)
 
 
+def test_the_code_page_after_signing_in_goes_to_my_profile_without_a_timeout_message(
+    client, user, clock
+):
+    password_stage(client, user)
+    code_stage(client, code_for(authenticator(user)))
+    response = client.get(reverse("accounts:login_code"), follow=True)
+    assert response.redirect_chain == [(reverse("accounts:my_profile"), 302)]
+    assert "timed out" not in response.content.decode()
+    client.logout()
+    enter_portal(client)
+    response = client.get(reverse("accounts:login_code"), follow=True)
+    assert response.redirect_chain[0] == (reverse("accounts:login"), 302)
+    assert "Your sign-in timed out" in response.content.decode()
+
+
 @pytest.mark.parametrize(("seconds", "waits"), [(299, True), (301, False)])
 def test_the_code_stage_waits_five_minutes(client, user, clock, seconds, waits):
     device = authenticator(user)
