@@ -100,9 +100,7 @@ def main() -> None:
     options = parser.parse_args()
     if options.spool_dir:
         options.spool_dir.mkdir(parents=True, exist_ok=True)
-    serve(
-        host=options.host, port=options.port, echo=not options.quiet, spool_dir=options.spool_dir
-    )
+    serve(host=options.host, port=options.port, echo=not options.quiet, spool_dir=options.spool_dir)
     print(f"Mail sink listening on {options.host}:{options.port}", flush=True)
     threading.Event().wait()  # until the process is stopped
 

@@ -90,7 +90,7 @@ def _persons() -> list[dict]:
 
 
 PERSONS = _persons()
-_next_person = itertools.count()
+_next_person = itertools.count(int(os.environ.get("BENCH_PERSON_OFFSET", "0")))
 
 
 def next_person(tag: str) -> dict:

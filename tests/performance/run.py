@@ -52,6 +52,10 @@ SCENARIOS = [
 ]
 
 
+# Each person registers once: every scenario (a locust process of its own) takes its own slice.
+PERSONS_PER_SCENARIO = 600
+
+
 def run_keys() -> dict:
     """The bench database's own keys, made once and kept with it (var/, never committed)."""
     if not KEYS.exists():
@@ -179,7 +183,7 @@ def main() -> None:
         old.unlink()
     port, broker_port, mail_port = free_port(), free_port(), free_port()
     persons = VAR / "ssa-persons.csv"
-    write_persons(persons, 3000)
+    write_persons(persons, PERSONS_PER_SCENARIO * (len(SCENARIOS) + 1))
     env = environment(port=port, broker_port=broker_port, mail_port=mail_port, persons=persons)
     started = time.monotonic()
     prepare(env, reseed=options.reseed)
@@ -188,17 +192,20 @@ def main() -> None:
     try:
         start(services, env, port=port, broker_port=broker_port, mail_port=mail_port)
         print("Scenarios:", flush=True)
-        for scenario, share in SCENARIOS:
+        for number, (scenario, share) in enumerate(SCENARIOS):
             seconds = max(5, round(options.duration * share))
+            offset = {"BENCH_PERSON_OFFSET": str(number * PERSONS_PER_SCENARIO)}
             results[scenario] = locust(
-                env, scenario=scenario, seconds=seconds, users=options.users, port=port,
+                {**env, **offset}, scenario=scenario, seconds=seconds, users=options.users, port=port,
                 tag=scenario,
             )  # fmt: skip
             services.check_running()
         services.stop("broker")
         print("  (broker stopped)", flush=True)
         results["EmailStepBrokerDown"] = locust(
-            {**env, "BENCH_BROKER": "down"}, scenario="EmailStep",
+            {**env, "BENCH_BROKER": "down",
+             "BENCH_PERSON_OFFSET": str(len(SCENARIOS) * PERSONS_PER_SCENARIO)},
+            scenario="EmailStep",
             seconds=options.duration, users=options.users, port=port, tag="EmailStepBrokerDown",
         )  # fmt: skip
     finally:
