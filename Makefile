@@ -2,7 +2,8 @@
 #   make run    set everything up and serve the portal at http://127.0.0.1:8000
 #               (SQLite, tasks in process, mail to the outbox at /outbox/, demo data loaded)
 #   make test   run the whole test suite (PostgreSQL when DATABASE_URL points at it)
-# Others: make setup | demo | lint | audit | worker | beat | prod | clean. DEVELOPERS.md explains each.
+# Others: make setup | demo | lint | audit | worker | beat | prod | bench | clean. DEVELOPERS.md
+# explains each.
 #
 # Installing is remembered by stamp files, so a second `make run` starts at once: Python
 # packages are reinstalled only when pyproject.toml changes, npm packages only when
@@ -22,7 +23,7 @@ PYTHON := $(shell for c in python3 python3.13 python3.12 python3.11; do \
 	$$c -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$c; break; }; done)
 endif
 
-.PHONY: install setup demo run test lint audit worker beat prod clean FORCE
+.PHONY: install setup demo run test lint audit worker beat prod bench clean FORCE
 
 # --- Installing ------------------------------------------------------------------------------
 
@@ -157,6 +158,17 @@ prod: install $(PROD_KEYS)
 	{ cat Procfile; echo "mail: python -m iacs_portal.mailsink --port $(PROD_MAIL_PORT)"; } > var/Procfile.local && \
 	echo && echo "IACS Portal in production mode: http://127.0.0.1:$(PROD_PORT)/ (health: /health/; Ctrl+C stops it)" && echo && \
 	exec honcho start --procfile var/Procfile.local --app-root . web worker beat mail
+
+# --- The load benchmark (docs/performance.md) --------------------------------------------------
+# Seeds the `iacs_bench` PostgreSQL database at national scale once (a few minutes), then runs
+# gunicorn, a Celery worker, its own broker and a mail sink, drives each page with locust and
+# writes docs/performance.md. Not part of `make test`. Arguments: make bench BENCH_ARGS="--reseed"
+# (--duration SECONDS per scenario, --users N, --no-write).
+BENCH_ARGS ?=
+
+bench: install
+	@$(PY) -c 'import locust' 2>/dev/null || $(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	$(PY) -m tests.performance.run $(BENCH_ARGS)
 
 # Removes everything the commands above created, including the local database and outbox.
 clean:

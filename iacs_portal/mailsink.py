@@ -6,7 +6,10 @@ verification code, the temporary password) among the other processes' output. Fo
 only: it relays nothing and keeps messages in memory until it stops. The browser test of
 production mode reads its mail from a MailSink too.
 
-    python -m iacs_portal.mailsink [--host 127.0.0.1] [--port 1025]
+    python -m iacs_portal.mailsink [--host 127.0.0.1] [--port 1025] [--spool-dir DIR] [--quiet]
+
+With ``--spool-dir`` each message is also written to ``DIR/<recipient>.eml`` (the newest one per
+address), for another process to read: the load benchmark reads its verification codes there.
 
 aiosmtpd (pyproject's `run` and `test` extras) is imported only when a server starts.
 """
@@ -17,6 +20,7 @@ import email.policy
 import threading
 import time
 from email.message import Message  # parsed with policy.default: the modern API
+from pathlib import Path
 
 
 def text_of(message: Message) -> str:
@@ -32,8 +36,9 @@ def subject_of(message: Message) -> str:
 class MailSink:
     """An aiosmtpd handler: every message accepted, kept, and printed when ``echo`` is on."""
 
-    def __init__(self, *, echo: bool = False):
+    def __init__(self, *, echo: bool = False, spool_dir: Path | None = None):
         self.echo = echo
+        self.spool_dir = spool_dir
         self.messages: list[Message] = []
         self._arrived = threading.Condition()
 
@@ -42,6 +47,8 @@ class MailSink:
         with self._arrived:
             self.messages.append(message)
             self._arrived.notify_all()
+        if self.spool_dir is not None:
+            self._spool(envelope)
         if self.echo:
             rule = "-" * 72
             print(
@@ -50,6 +57,14 @@ class MailSink:
                 flush=True,
             )
         return "250 Message accepted for delivery"
+
+    def _spool(self, envelope) -> None:
+        """Written beside, then renamed: a reader never sees half a message."""
+        for recipient in envelope.rcpt_tos:
+            name = recipient.lower().replace("/", "_")
+            partial = self.spool_dir / f".{name}.part"
+            partial.write_bytes(envelope.content)
+            partial.replace(self.spool_dir / f"{name}.eml")
 
     def wait_for(self, *, subject: str, to: str, timeout: float = 20) -> Message:
         """The newest message with this subject to this address, waiting up to ``timeout``."""
@@ -66,11 +81,12 @@ class MailSink:
                 self._arrived.wait(left)
 
 
-def serve(*, host: str, port: int, echo: bool = True):
+def serve(*, host: str, port: int, echo: bool = True, spool_dir: Path | None = None):
     """Start a sink in a background thread; returns the aiosmtpd controller (``.stop()``)."""
     from aiosmtpd.controller import Controller
 
-    controller = Controller(MailSink(echo=echo), hostname=host, port=port)
+    handler = MailSink(echo=echo, spool_dir=spool_dir)
+    controller = Controller(handler, hostname=host, port=port)
     controller.start()
     return controller
 
@@ -79,8 +95,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=1025)
+    parser.add_argument("--spool-dir", type=Path, help="also write each message here")
+    parser.add_argument("--quiet", action="store_true", help="do not print the messages")
     options = parser.parse_args()
-    serve(host=options.host, port=options.port)
+    if options.spool_dir:
+        options.spool_dir.mkdir(parents=True, exist_ok=True)
+    serve(host=options.host, port=options.port, echo=not options.quiet, spool_dir=options.spool_dir)
     print(f"Mail sink listening on {options.host}:{options.port}", flush=True)
     threading.Event().wait()  # until the process is stopped
 

@@ -1,0 +1,1 @@
+"""Synthetic national-scale data for the load benchmark (docs/performance.md)."""

@@ -1,0 +1,216 @@
+"""From locust's CSV statistics to the table of docs/performance.md: p50, p95, throughput, the
+ratio of each page's p50 to the floor's, the targets met or missed, and the machine."""
+
+import csv
+import os
+import platform
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+FLOOR = "floor"
+SEARCH = "organization search"
+QUEUE_PAGES = ("queue: first page", "queue: last page (200)")
+SIGN_IN_PREFIX = "sign-in:"
+EMAIL_UP, EMAIL_DOWN = "email step POST (broker up)", "email step POST (broker down)"
+RATIO_LIMIT = 2.0
+SEARCH_P95_MS, QUEUE_P95_MS = 50, 100
+
+
+@dataclass
+class Row:
+    name: str
+    count: int
+    failures: int
+    p50: float
+    p95: float
+    rps: float
+
+
+@dataclass
+class Table:
+    rows: dict[str, Row]
+    machine: dict[str, str]
+    dataset: dict[str, int]
+    errors: dict[str, int] = field(default_factory=dict)
+    targets: list[tuple[str, bool, str]] = field(default_factory=list)
+
+    @property
+    def floor(self) -> float:
+        return self.rows[FLOOR].p50 if FLOOR in self.rows else float("nan")
+
+    def ratio(self, row: Row) -> float:
+        return row.p50 / self.floor if self.floor else float("nan")
+
+    def summary(self) -> str:
+        lines = [f"{'page':48} {'n':>6} {'fail':>4} {'p50':>7} {'p95':>7} {'req/s':>6} ratio"]
+        for row in self.rows.values():
+            lines.append(
+                f"{row.name:48} {row.count:6} {row.failures:4} {row.p50:7.0f} {row.p95:7.0f} "
+                f"{row.rps:6.1f} {self.ratio(row):5.1f}"
+            )
+        lines += [
+            f"{'MET ' if met else 'MISS'} {what}: {detail}" for what, met, detail in self.targets
+        ]
+        return "\n".join(lines)
+
+
+def errors(paths) -> dict[str, int]:
+    """Exceptions raised in the users' code (a step that could not go on), by message."""
+    found: dict[str, int] = {}
+    for path in paths:
+        exceptions = Path(str(path).replace("_stats.csv", "_exceptions.csv"))
+        if exceptions.exists():
+            with exceptions.open(newline="") as handle:
+                for line in csv.DictReader(handle):
+                    found[line["Message"]] = found.get(line["Message"], 0) + int(line["Count"])
+    return found
+
+
+def read(paths) -> dict[str, Row]:
+    rows = {}
+    for path in paths:
+        with Path(path).open(newline="") as handle:
+            for line in csv.DictReader(handle):
+                name = line["Name"]
+                if name == "Aggregated" or name.startswith("setup:"):
+                    continue
+                rows[name] = Row(
+                    name=name,
+                    count=int(line["Request Count"]),
+                    failures=int(line["Failure Count"]),
+                    p50=float(line["50%"] or "nan"),
+                    p95=float(line["95%"] or "nan"),
+                    rps=float(line["Requests/s"] or 0),
+                )
+    return rows
+
+
+def evaluate(table: Table) -> None:
+    """The targets of the issue, each with the numbers that decide it."""
+    rows, targets = table.rows, table.targets
+    for row in rows.values():
+        if row.name == FLOOR or row.name.startswith(SIGN_IN_PREFIX):
+            continue
+        ratio = table.ratio(row)
+        targets.append(
+            (f"{row.name}: p50 at most {RATIO_LIMIT:g}x the floor", ratio <= RATIO_LIMIT,
+             f"{ratio:.1f}x ({row.p50:.0f} ms against {table.floor:.0f} ms)")
+        )  # fmt: skip
+    if SEARCH in rows:
+        p95 = rows[SEARCH].p95
+        targets.append(
+            (
+                f"organization search p95 under {SEARCH_P95_MS} ms",
+                p95 < SEARCH_P95_MS,
+                f"{p95:.0f} ms",
+            )
+        )
+    for name in QUEUE_PAGES:
+        if name in rows:
+            p95 = rows[name].p95
+            targets.append(
+                (f"{name} p95 under {QUEUE_P95_MS} ms", p95 < QUEUE_P95_MS, f"{p95:.0f} ms")
+            )
+    if EMAIL_UP in rows and EMAIL_DOWN in rows:
+        up, down = rows[EMAIL_UP].p50, rows[EMAIL_DOWN].p50
+        same = down <= max(up * 1.25, up + 10)
+        targets.append(
+            ("the step that queues an email: same latency with the broker down", same,
+             f"p50 {down:.0f} ms down against {up:.0f} ms up")
+        )  # fmt: skip
+    failed = [row for row in rows.values() if row.failures]
+    targets.append(
+        ("no failed request", not failed, ", ".join(f"{r.name}: {r.failures}" for r in failed) or "none")
+    )  # fmt: skip
+    targets.append(
+        ("no scenario stopped by an error", not table.errors,
+         "; ".join(f"{message} ({count})" for message, count in table.errors.items()) or "none")
+    )  # fmt: skip
+
+
+def _first_line(command: list[str]) -> str:
+    try:
+        output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=10)  # noqa: S603
+        return output.stdout.strip().splitlines()[0]
+    except (OSError, subprocess.SubprocessError, IndexError):
+        return "unknown"
+
+
+def machine(database_url: str, cache_url: str) -> tuple[dict[str, str], dict[str, int]]:
+    import psycopg2
+    import redis
+
+    cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+    memory = re.search(r"MemTotal:\s*(\d+)", Path("/proc/meminfo").read_text())
+    os_release = dict(
+        line.split("=", 1)
+        for line in Path("/etc/os-release").read_text().split("\n")
+        if "=" in line
+    )
+    with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+        counts = {}
+        for label, query in [
+            ("organizations", "SELECT count(*) FROM organizations_organization"),
+            ("users", "SELECT count(*) FROM accounts_user"),
+            ("user groups", "SELECT count(*) FROM organizations_usergroup"),
+            ("active roles", "SELECT count(*) FROM organizations_roleassignment WHERE status = 'active'"),
+            ("pending requests", "SELECT count(*) FROM approvals_accessrequest WHERE status = 'submitted'"),
+            ("pending in the bench SO's queue", "SELECT count(*) FROM approvals_accessrequest r "
+             "JOIN organizations_organization o ON o.id = r.organization_id "
+             "WHERE r.status = 'submitted' AND o.ein = '290000001'"),
+        ]:  # fmt: skip
+            cursor.execute(query)
+            counts[label] = cursor.fetchone()[0]
+    described = {
+        "CPU": cpu.group(1).strip() if cpu else platform.processor(),
+        "cores": str(os.cpu_count()),
+        "memory": f"{int(memory.group(1)) / 1024 / 1024:.0f} GiB" if memory else "unknown",
+        "OS": os_release.get("PRETTY_NAME", platform.platform()).strip('"'),
+        "Python": sys.version.split()[0],
+        "PostgreSQL": postgres,
+        "Redis": redis.Redis.from_url(cache_url).info()["redis_version"],
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+    return described, counts
+
+
+def build(paths, *, database_url: str, cache_url: str) -> Table:
+    described, counts = machine(database_url, cache_url)
+    paths = list(paths)
+    table = Table(rows=read(paths), machine=described, dataset=counts, errors=errors(paths))
+    evaluate(table)
+    return table
+
+
+def write(table: Table, path: Path, *, users: int, duration: int) -> None:
+    """Replace the measured part of docs/performance.md, between its two markers."""
+    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+    lines = [begin, "", f"Measured {table.machine['date']}: {users} concurrent users per "
+             f"scenario, {duration} s each (the registration walk twice as long).", ""]  # fmt: skip
+    lines += ["| machine | |", "|---|---|"]
+    lines += [f"| {key} | {value} |" for key, value in table.machine.items()]
+    lines += ["", "| dataset | rows |", "|---|---:|"]
+    lines += [f"| {key} | {value:,} |" for key, value in table.dataset.items()]
+    lines += ["", "| page or step | requests | failed | p50 ms | p95 ms | req/s | p50 / floor |",
+              "|---|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+    for row in table.rows.values():
+        lines.append(
+            f"| {row.name} | {row.count} | {row.failures} | {row.p50:.0f} | {row.p95:.0f} | "
+            f"{row.rps:.1f} | {table.ratio(row):.1f} |"
+        )
+    lines += ["", "| target | met | measured |", "|---|---|---|"]
+    lines += [
+        f"| {what} | {'yes' if met else '**no**'} | {detail} |"
+        for what, met, detail in table.targets
+    ]
+    lines += ["", end]
+    text = path.read_text() if path.exists() else f"# Performance\n\n{begin}\n{end}\n"
+    head, _, rest = text.partition(begin)
+    _, _, tail = rest.partition(end)
+    path.write_text(head + "\n".join(lines) + tail)
