@@ -232,6 +232,11 @@ def explain_all() -> None:
             f"search '{name}' MD: unselectable count",
             _search_scope(**criteria).filter(status__in=["pending", "suspended"]).values("pk"),
         )
+    from organizations.models import Organization
+
+    for name in ("harbor pedia", "cardio"):  # the whole country: where the state narrows nothing
+        nationwide = Organization.objects.filter(status="approved", legal_name__icontains=name)
+        _explain(f"search '{name}', any state: first 50", nationwide.order_by("legal_name")[:50])
     queue = queue_filter(user=so)
     pages = Paginator(queue, 25)
     sql, params = queue.order_by().values("pk").query.sql_with_params()
@@ -245,12 +250,17 @@ def explain_all() -> None:
     _explain("queue: by applicant, first page (ids)", by_name[:25])
     _explain("queue: the page's 25 rows", queue.filter(pk__in=list(ids[4975:5000])))
     _explain("queue, rows joined before paging: last page", queue[4975:5000])
+    from organizations.permissions import removable_assignments
+
+    removable = removable_assignments(user=so)
+    _explain("manage roles: count", removable.values("pk"))
+    _explain("manage roles: first page", removable[:25])
+    _explain("my profile: roles", so.role_assignments.select_related("organization", "group"))
     _explain(
         "sign-in: username iexact",
         User.objects.filter(username__iexact="u0123456").order_by("pk")[:1],
     )
     _explain("forgot user id: email iexact", User.objects.filter(email__iexact="USER5@example.org"))
-    from organizations.models import Organization
     from organizations.selectors import pending_requests
 
     organization = Organization.objects.order_by("pk").first()

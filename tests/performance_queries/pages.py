@@ -191,7 +191,7 @@ PAGES = [
         _so_world,
         _add_removable_roles,
         lambda world: reverse("organizations:manage-roles"),
-        17,
+        19,
         "Remove<span",
     ),
     ListPage(
@@ -199,7 +199,7 @@ PAGES = [
         _so_world,
         _add_removable_roles,
         lambda world: reverse("organizations:manage-roles") + "?page=last",
-        17,
+        19,
         "Remove<span",
     ),
     ListPage(
@@ -228,13 +228,13 @@ PAGES = [
         "Group ",
         prepare=_signed_in_request_for(Role.END_USER, organization_chosen=True),
     ),
-    ListPage("admin-users", _staff_world, _add_users, _changelist("accounts.User"), 13, ADMIN_ROWS),
+    ListPage("admin-users", _staff_world, _add_users, _changelist("accounts.User"), 14, ADMIN_ROWS),
     ListPage(
         "admin-access-requests",
         _staff_world,
         _add_requests,
         _changelist("approvals.AccessRequest"),
-        13,
+        14,
         ADMIN_ROWS,
     ),
     ListPage(
@@ -242,7 +242,7 @@ PAGES = [
         _staff_world,
         _add_organizations,
         _changelist("organizations.Organization"),
-        14,
+        15,
         ADMIN_ROWS,
     ),
     ListPage(
@@ -250,7 +250,7 @@ PAGES = [
         _staff_world,
         _add_organizations,
         _changelist("organizations.UserGroup"),
-        13,
+        14,
         ADMIN_ROWS,
     ),
     ListPage(
@@ -258,7 +258,7 @@ PAGES = [
         _staff_world,
         _add_assignments,
         _changelist("organizations.RoleAssignment"),
-        13,
+        14,
         ADMIN_ROWS,
     ),
     ListPage(
@@ -266,7 +266,7 @@ PAGES = [
         _staff_world,
         _add_emails,
         _changelist("outbox.OutgoingEmail"),
-        16,
+        17,
         ADMIN_ROWS,
     ),
     ListPage(
@@ -274,7 +274,7 @@ PAGES = [
         _staff_world,
         _add_requests,
         _changelist("audit.AuditEvent"),
-        18,
+        19,
         ADMIN_ROWS,
     ),
 ]
