@@ -164,6 +164,40 @@ def _add_organizations(world, n):
         UserGroupFactory()  # and so its organization
 
 
+# The help desk's pages of one person or one organization, with the rows they list.
+
+
+def _staff_and_person_world() -> SimpleNamespace:
+    return SimpleNamespace(viewer=staff_member(None, is_superuser=True), person=UserFactory())
+
+
+def _add_persons_roles_and_requests(world, n):
+    _add_own_roles_and_requests(SimpleNamespace(viewer=world.person), n)
+
+
+def _staff_and_organization_world() -> SimpleNamespace:
+    return SimpleNamespace(
+        viewer=staff_member(None, is_superuser=True), organization=OrganizationFactory()
+    )
+
+
+def _add_officials_and_groups(world, n):
+    for i in range(n):
+        if i % 2:
+            role_holder(Role.BACKUP_SECURITY_OFFICIAL, organization=world.organization)
+        else:
+            UserGroupFactory(organization=world.organization)
+
+
+def _change_page(attribute: str) -> Callable:
+    def url(world):
+        obj = getattr(world, attribute)
+        opts = obj._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+    return url
+
+
 QUEUE_ROW = "Pat Applicant"  # tests.factories.submitted_request's applicant
 ADMIN_ROWS = 'id="result_list"'
 # Bounds are the counts measured when written (SQLite and PostgreSQL alike): the session, the
@@ -268,6 +302,22 @@ PAGES = [
         _changelist("outbox.OutgoingEmail"),
         17,
         ADMIN_ROWS,
+    ),
+    ListPage(
+        "admin-user-page",
+        _staff_and_person_world,
+        _add_persons_roles_and_requests,
+        _change_page("person"),
+        27,
+        "Group ",
+    ),
+    ListPage(
+        "admin-organization-page",
+        _staff_and_organization_world,
+        _add_officials_and_groups,
+        _change_page("organization"),
+        19,
+        "Group ",
     ),
     ListPage(
         "admin-audit-events",
