@@ -6,6 +6,7 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.oath import TOTP
@@ -82,6 +83,12 @@ class User(AbstractUser, ProfessionalContact):
                 condition=~models.Q(ssn_digest=""),
                 name="one_account_per_person",
             )
+        ]
+        # Sign-in, Forgot User ID and the help desk find people by username__iexact and
+        # email__iexact, i.e. UPPER(column) = UPPER(value): an index on that expression.
+        indexes = [
+            models.Index(Upper("username"), name="user_username_upper"),
+            models.Index(Upper("email"), name="user_email_upper"),
         ]
         # The help desk's actions in the admin (iacs_portal.admin_actions; docs/help-desk.md).
         permissions = [

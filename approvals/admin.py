@@ -125,7 +125,13 @@ class AccessRequestAdmin(StaffActionsMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("email_verification", "decided_by")
+        # The changelist skips ``list_select_related`` once the queryset selects related rows
+        # (ChangeList.get_queryset): name them here too, or each row reads its own.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("email_verification", "decided_by", *self.list_select_related)
+        )
 
     def has_add_permission(self, request):
         return False

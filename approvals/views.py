@@ -30,9 +30,17 @@ class QueueView(LoginRequiredMixin, ListView):
         return queue_filter(user=self.request.user, **self.filter_form.filters())
 
     def paginate_queryset(self, queryset, page_size):
-        """A page number out of range or not a number shows the nearest page, never a 404."""
-        paginator = self.get_paginator(queryset, page_size)
+        """A page number out of range or not a number shows the nearest page, never a 404.
+
+        The page is chosen on request ids alone, then only its rows are read with their
+        organization and group: at 5,000 pending, joining first made PostgreSQL hash-join every
+        organization and group before sorting (ADR 17).
+        """
+        paginator = self.get_paginator(queryset.values_list("pk", flat=True), page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        ids = list(page.object_list)
+        rows = queryset.in_bulk(ids)
+        page.object_list = [rows[pk] for pk in ids if pk in rows]
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower, Upper
@@ -63,6 +64,10 @@ class Organization(models.Model):
         indexes = [
             models.Index(fields=["status", "country", "state"], name="org_search_scope"),
             models.Index(Upper("legal_name"), name="org_legal_name_upper"),
+            # Part of a name anywhere: legal_name__icontains is UPPER(legal_name) LIKE
+            # UPPER('%x%') on PostgreSQL, which a trigram index on that expression serves.
+            # PostgreSQL only (migration 0006 skips it elsewhere; ADR 17).
+            GinIndex(OpClass(Upper("legal_name"), name="gin_trgm_ops"), name="org_legal_name_trgm"),
         ]
         permissions = [
             (

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from .models import RoleAssignment
+from .models import RoleAssignment, UserGroup
 from .roles import Role
 
 
@@ -55,19 +55,39 @@ REMOVAL_RULES: dict[str, RemovalRule] = {
 
 
 def removable_assignments(*, user) -> QuerySet:
-    """The active role assignments of other people this user may remove: Manage Roles."""
+    """The active role assignments of other people this user may remove: Manage Roles.
+
+    The user's roles, and the groups of their organizations, are read first and written into
+    the query as plain ids: with subqueries and a join there, PostgreSQL scanned every role
+    assignment in the country (half a second at 300,000; ADR 17).
+    """
     if not (user.is_authenticated and user.is_active):
         return RoleAssignment.objects.none()
-    held = RoleAssignment.objects.filter(user=user, status=RoleAssignment.Status.ACTIVE)
+    held = list(
+        RoleAssignment.objects.filter(user=user, status=RoleAssignment.Status.ACTIVE).values_list(
+            "role", "organization_id", "group_id"
+        )
+    )
+    organizations_by_role = {
+        role: {org for held_role, org, _ in held if held_role == role and org is not None}
+        for role, rule in REMOVAL_RULES.items()
+        if rule.scope == "organization"
+    }
+    every_organization = set().union(*organizations_by_role.values())
+    groups_of = {}  # organization id -> its user groups' ids
+    if every_organization:
+        for organization, group in UserGroup.objects.filter(
+            organization__in=every_organization
+        ).values_list("organization_id", "pk"):
+            groups_of.setdefault(organization, []).append(group)
     removable = Q(pk__in=[])
     for role, rule in REMOVAL_RULES.items():
         if rule.scope == "organization":
-            organizations = held.filter(role=role, organization__isnull=False).values(
-                "organization"
-            )
-            where = Q(organization__in=organizations) | Q(group__organization__in=organizations)
+            organizations = sorted(organizations_by_role[role])
+            groups = sorted(g for org in organizations for g in groups_of.get(org, []))
+            where = Q(organization__in=organizations) | Q(group__in=groups)
         else:
-            where = Q(group__in=held.filter(role=role, group__isnull=False).values("group"))
+            where = Q(group__in=sorted({g for r, _, g in held if r == role and g is not None}))
         removable |= Q(role__in=rule.removable_roles) & where
     return (
         RoleAssignment.objects.filter(removable, status=RoleAssignment.Status.ACTIVE)

@@ -174,6 +174,13 @@ class UserAdmin(StaffActionsMixin, DjangoUserAdmin):
     def has_add_permission(self, request):
         return request.user.is_superuser
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Each permission's label names its content type: read them with it, not one by one
+        # (Django's GroupAdmin does the same; its UserAdmin does not).
+        if db_field.name == "user_permissions":
+            kwargs["queryset"] = db_field.remote_field.model.objects.select_related("content_type")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def user_change_password(self, request, id, form_url=""):
         # Staff never choose a password: "Reset password" emails a temporary one.
         raise Http404

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # OpClass in an index expression (the trigram index, ADR 17); harmless on SQLite.
+    "django.contrib.postgres",
     "crispy_forms",
     "django_otp",
     "django_otp.plugins.otp_static",
