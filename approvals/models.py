@@ -118,7 +118,7 @@ class AccessRequest(ConcurrentTransitionMixin, ProfessionalContact):
             models.Index(fields=["status", "group"], name="request_group_queue"),
             models.Index(fields=["ssn_digest"], name="request_person"),
             # The CMS approvers' queue is every pending request of a role (SO, practitioner),
-            # oldest first (ADR 17).
+            # oldest first (ADR 18).
             models.Index(fields=["status", "role", "submitted_at"], name="request_role_queue"),
         ]
         permissions = [

@@ -196,7 +196,7 @@ def decidable_requests(*, user) -> QuerySet:
 
     The user's roles are read first and their organizations and groups written into the query
     as plain ids: with subqueries there, PostgreSQL filtered every pending request in the
-    country instead of using the (status, organization) and (status, group) indexes (ADR 17).
+    country instead of using the (status, organization) and (status, group) indexes (ADR 18).
     """
     if not (user.is_authenticated and user.is_active):
         return AccessRequest.objects.none()

@@ -34,7 +34,7 @@ class QueueView(LoginRequiredMixin, ListView):
 
         The page is chosen on request ids alone, then only its rows are read with their
         organization and group: at 5,000 pending, joining first made PostgreSQL hash-join every
-        organization and group before sorting (ADR 17).
+        organization and group before sorting (ADR 18).
         """
         paginator = self.get_paginator(queryset.values_list("pk", flat=True), page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))

@@ -1,4 +1,4 @@
-"""Migration operations that build an index only on PostgreSQL (ADR 17).
+"""Migration operations that build an index only on PostgreSQL (ADR 18).
 
 A pg_trgm GIN index has no SQLite equivalent, and SQLite (``make run``, tests by default) must
 still migrate. The index stays in the model's ``Meta.indexes`` so ``makemigrations --check``

@@ -66,7 +66,7 @@ class Organization(models.Model):
             models.Index(Upper("legal_name"), name="org_legal_name_upper"),
             # Part of a name anywhere: legal_name__icontains is UPPER(legal_name) LIKE
             # UPPER('%x%') on PostgreSQL, which a trigram index on that expression serves.
-            # PostgreSQL only (migration 0006 skips it elsewhere; ADR 17).
+            # PostgreSQL only (migration 0006 skips it elsewhere; ADR 18).
             GinIndex(OpClass(Upper("legal_name"), name="gin_trgm_ops"), name="org_legal_name_trgm"),
         ]
         permissions = [

@@ -59,7 +59,7 @@ def removable_assignments(*, user) -> QuerySet:
 
     The user's roles, and the groups of their organizations, are read first and written into
     the query as plain ids: with subqueries and a join there, PostgreSQL scanned every role
-    assignment in the country (half a second at 300,000; ADR 17).
+    assignment in the country (half a second at 300,000; ADR 18).
     """
     if not (user.is_authenticated and user.is_active):
         return RoleAssignment.objects.none()

@@ -97,7 +97,7 @@ def pending_requests(*, organization: Organization) -> QuerySet:
     """The organization's requests waiting for a decision, its user groups' included.
 
     The groups' ids are read first: joining the groups made PostgreSQL scan every pending
-    request in the country; with plain ids it uses the indexes (ADR 17).
+    request in the country; with plain ids it uses the indexes (ADR 18).
     """
     groups = list(organization.user_groups.values_list("pk", flat=True))
     return apps.get_model("approvals", "AccessRequest").objects.filter(

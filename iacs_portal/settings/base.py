@@ -28,7 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    # OpClass in an index expression (the trigram index, ADR 17); harmless on SQLite.
+    # OpClass in an index expression (the trigram index, ADR 18); harmless on SQLite.
     "django.contrib.postgres",
     "crispy_forms",
     "django_otp",

@@ -1,4 +1,4 @@
-"""Organization search by part of the name at national scale (ADR 17): a pg_trgm GIN index.
+"""Organization search by part of the name at national scale (ADR 18): a pg_trgm GIN index.
 
 PostgreSQL only: both operations do nothing on SQLite, where the model state still records
 the index so ``makemigrations --check`` stays clean.

@@ -8,7 +8,7 @@
 realistic seed): 100,000 organizations with varied names across every state, 300,000 users
 with a role each, 50,000 pending requests of which 5,000 wait for one Security Official
 (``SO000001``), and about 7,500 for the CMS approvers. Then each query below is run through ``EXPLAIN (ANALYZE, BUFFERS)`` a few times
-and its best execution time and plan's top line printed. The numbers in ADR 17 come from here.
+and its best execution time and plan's top line printed. The numbers in ADR 18 come from here.
 """
 
 import os
