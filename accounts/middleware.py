@@ -95,8 +95,8 @@ class TwoFactorGateMiddleware:
             reverse("accounts:warning"),
         }
         if (
-            user.needs_first_login_setup()  # the first-login gate comes first
-            or user.is_verified()
+            user.is_verified()  # signed in with the code: nothing to ask (and no query)
+            or user.needs_first_login_setup()  # the first-login gate comes first
             or not user_requires_two_factor(user)
         ):
             return self.get_response(request)

@@ -6,4 +6,4 @@ def pending_approvals(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not routing.is_approver(user=user):
         return {"pending_approvals_count": None}
-    return {"pending_approvals_count": routing.decidable_requests(user=user).count()}
+    return {"pending_approvals_count": routing.decidable_count(user=user)}

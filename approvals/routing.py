@@ -230,6 +230,18 @@ def decidable_requests(*, user) -> QuerySet:
     )
 
 
+def decidable_count(*, user) -> int:
+    """How many requests the user may decide: the header's count, and the unfiltered queue's.
+
+    Counted once per user object, as ``_held_scopes`` reads the roles: the queue page needs the
+    same number twice. A decision is a POST that redirects, so no page shows a stale count.
+    """
+    count = getattr(user, "_decidable_count_cache", None)
+    if count is None:
+        count = user._decidable_count_cache = decidable_requests(user=user).count()
+    return count
+
+
 def is_approver(*, user) -> bool:
     """Whether the user holds anything that approves requests (shows Pending Approvals)."""
     if not (user.is_authenticated and user.is_active):

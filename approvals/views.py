@@ -14,6 +14,9 @@ from .selectors import queue_filter, queue_filter_options
 from .services import DecisionError, access_request_approve, access_request_deny
 from .summaries import request_sections
 
+NARROWING_FILTERS = {"kind", "organization_id", "group_id", "older_than_days"}
+QUEUE_UNSHOWN_FIELDS = ("ssn", "date_of_birth", "ssn_digest", "justification")
+
 
 class QueueView(LoginRequiredMixin, ListView):
     """The requests the user may decide, filtered and sorted by the query string."""
@@ -27,7 +30,9 @@ class QueueView(LoginRequiredMixin, ListView):
         self.filter_form = QueueFilterForm(
             self.request.GET or None, options=queue_filter_options(user=self.request.user)
         )
-        return queue_filter(user=self.request.user, **self.filter_form.filters())
+        filters = self.filter_form.filters()
+        self.narrowed = bool(set(filters) & NARROWING_FILTERS)
+        return queue_filter(user=self.request.user, **filters)
 
     def paginate_queryset(self, queryset, page_size):
         """A page number out of range or not a number shows the nearest page, never a 404.
@@ -37,9 +42,12 @@ class QueueView(LoginRequiredMixin, ListView):
         organization and group before sorting (ADR 18).
         """
         paginator = self.get_paginator(queryset.values_list("pk", flat=True), page_size)
+        if not self.narrowed:  # the header counts the same requests: count them once
+            paginator.count = routing.decidable_count(user=self.request.user)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         ids = list(page.object_list)
-        rows = queryset.in_bulk(ids)
+        # What the table shows, without the encrypted SSN and date of birth (ADR 10).
+        rows = queryset.defer(*QUEUE_UNSHOWN_FIELDS).in_bulk(ids)
         page.object_list = [rows[pk] for pk in ids if pk in rows]
         return paginator, page, page.object_list, page.has_other_pages()
 

@@ -308,6 +308,10 @@ SIGN_IN_STATE_ANSWERS: dict[str, dict[str, dict[str, str]]] = {
             "code pending": OK,
             "first sign-in setup": redirect("accounts:change_password"),
             "app required, none yet": redirect("accounts:two_factor_setup"),
+            # Signed in already (Back, Refresh after the code): on to My Profile.
+            "two factors": redirect("accounts:my_profile"),
+            "no two-factor needed": redirect("accounts:my_profile"),
+            "staff with two factors": redirect("accounts:my_profile"),
         }
         for method in ("GET", "POST")
     },

@@ -192,6 +192,11 @@ class Queue(SharedSession):
     def last_page(self):
         self.get("/approvals/?page=200", "queue: last page (200)")
 
+    @task
+    def floor(self):
+        """The floor for this visitor: the same bare page, signed in as the same SO."""
+        self.get("/bench/floor/", "floor (signed in: Security Official)")
+
 
 class Approve(SharedSession):
     """The SO opens a request of the queue and approves it; each request once."""
@@ -236,6 +241,10 @@ class Profile(SharedSession):
     @task
     def profile(self):
         self.get("/profile/", "my profile")
+
+    @task
+    def floor(self):
+        self.get("/bench/floor/", "floor (signed in: end user)")
 
 
 class EmailStep(PortalUser):
