@@ -8,6 +8,7 @@ from the CSV file at ``settings.SSA_STUB_RECORDS``.
 
 import csv
 import logging
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Protocol
@@ -36,31 +37,51 @@ class CsvStubVerifier:
     """Stub backend: a triple matches when one CSV row has the same name, birth date and SSN.
 
     Columns: ``first_name,last_name,date_of_birth,ssn``; dates as YYYY-MM-DD, SSNs as 9 digits.
-    Names compare without regard to case or repeated spaces.
+    Names compare without regard to case or repeated spaces. The file is parsed once per process
+    into a set of normalised rows, so a check is a lookup; it is parsed again when its
+    modification time or size changes, so an edited file is seen without a restart.
     """
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path or settings.SSA_STUB_RECORDS)
 
-    def _records(self):
-        try:
-            with self.path.open(newline="", encoding="utf-8") as handle:
-                for line_number, row in enumerate(csv.DictReader(handle), start=2):
-                    try:
-                        yield (
+    def _parse(self) -> frozenset:
+        records = set()
+        with self.path.open(newline="", encoding="utf-8") as handle:
+            for line_number, row in enumerate(csv.DictReader(handle), start=2):
+                try:
+                    records.add(
+                        (
                             _normalise_name(row["first_name"]),
                             _normalise_name(row["last_name"]),
                             date.fromisoformat(row["date_of_birth"].strip()),
                             row["ssn"].strip(),
                         )
-                    except (KeyError, ValueError, AttributeError):
-                        logger.warning("Skipping malformed SSA stub record on line %d", line_number)
+                    )
+                except (KeyError, ValueError, AttributeError):
+                    logger.warning("Skipping malformed SSA stub record on line %d", line_number)
+        return frozenset(records)
+
+    def _records(self) -> frozenset:
+        try:
+            stat = self.path.stat()
+            signature = (stat.st_mtime_ns, stat.st_size)
+            with _cache_lock:
+                cached = _parsed.get(self.path)
+                if cached is None or cached[0] != signature:
+                    cached = _parsed[self.path] = (signature, self._parse())
         except OSError as error:
             raise SSAUnavailable(f"SSA stub records unreadable: {self.path}") from error
+        return cached[1]
 
     def matches(self, *, first_name: str, last_name: str, date_of_birth: date, ssn: str) -> bool:
         wanted = (_normalise_name(first_name), _normalise_name(last_name), date_of_birth, ssn)
-        return any(record == wanted for record in self._records())
+        return wanted in self._records()
+
+
+# The stub's parsed files, per process: path -> ((mtime_ns, size), records).
+_parsed: dict[Path, tuple[tuple[int, int], frozenset]] = {}
+_cache_lock = threading.Lock()
 
 
 def get_verifier() -> SSAVerifier:

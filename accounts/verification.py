@@ -2,15 +2,22 @@
 
 A code is valid for ``EMAIL_VERIFICATION_CODE_TTL`` from the moment it is sent, accepts at most
 ``EMAIL_VERIFICATION_MAX_ATTEMPTS`` wrong tries, and a resent code replaces the old one.
+
+The code is stored as a keyed hash (ADR 19): HMAC-SHA256 under a key derived from
+``SECRET_KEY`` and bound to the verification's id, so a code's hash is useless for any other
+row and cannot be brute-forced from the database alone. ``SECRET_KEY_FALLBACKS`` are tried
+too, so a key rotation does not void the codes outstanding. Rows hashed by the earlier Argon2
+scheme still verify, through Django's password hashers, until they expire.
 """
 
 import enum
 import secrets
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from iacs_portal.outbox.services import email_enqueue
 
@@ -22,6 +29,37 @@ class CheckResult(enum.Enum):
     WRONG = "wrong"
     EXPIRED = "expired"
     LOCKED = "locked"
+
+
+CODE_HASH_PREFIX = "hmac-sha256$"
+_KEY_SALT = "accounts.verification.EmailVerification.code"
+
+
+def _code_digest(verification_id: int, code: str, secret: str) -> str:
+    return salted_hmac(
+        _KEY_SALT, f"{verification_id}:{code}", secret=secret, algorithm="sha256"
+    ).hexdigest()
+
+
+def code_hash(verification_id: int, code: str) -> str:
+    """The stored form of ``code`` for the verification ``verification_id``."""
+    return CODE_HASH_PREFIX + _code_digest(verification_id, code, settings.SECRET_KEY)
+
+
+def code_matches(verification_id: int, code: str, stored: str) -> bool:
+    """Whether ``code`` is the one whose hash is ``stored``, under any current or fallback key."""
+    if not stored:
+        return False
+    if not stored.startswith(CODE_HASH_PREFIX):
+        return check_password(code, stored)  # a code issued before ADR 19 (Argon2)
+    digest = stored.removeprefix(CODE_HASH_PREFIX)
+    secrets_ = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    # Every key is tried, so the time taken does not tell which one matched.
+    results = [
+        constant_time_compare(_code_digest(verification_id, code, secret), digest)
+        for secret in secrets_
+    ]
+    return any(results)
 
 
 def _schedule_code_email(verification: EmailVerification) -> None:
@@ -54,7 +92,7 @@ def email_verification_issue_code(*, verification_id: int) -> tuple[EmailVerific
     now = timezone.now()
     with transaction.atomic():
         verification = EmailVerification.objects.select_for_update().get(pk=verification_id)
-        verification.code_hash = make_password(code)
+        verification.code_hash = code_hash(verification.pk, code)
         verification.sent_at = now
         verification.expires_at = now + settings.EMAIL_VERIFICATION_CODE_TTL
         verification.failed_attempts = 0
@@ -75,7 +113,7 @@ def email_verification_check(*, verification: EmailVerification, code: str) -> C
             return CheckResult.LOCKED
         if current.expires_at is None or timezone.now() > current.expires_at:
             return CheckResult.EXPIRED
-        if not current.code_hash or not check_password(code, current.code_hash):
+        if not code_matches(current.pk, code, current.code_hash):
             current.failed_attempts += 1
             current.save(update_fields=["failed_attempts"])
             verification.failed_attempts = current.failed_attempts

@@ -1,7 +1,7 @@
 """Reads on organizations, user groups and roles."""
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from .models import Organization, RoleAssignment, UserGroup
 from .roles import Role
@@ -25,13 +25,21 @@ def organization_search(*, name: str, country: str, state: str, community=None) 
     )
 
 
-def unselectable_match_count(*, name: str, country: str, state: str, community=None) -> int:
-    """How many organizations match the search but cannot be chosen (pending or suspended)."""
-    return (
+def organization_search_counts(
+    *, name: str, country: str, state: str, community=None
+) -> tuple[int, int]:
+    """One read for both counts of a search: (approved matches, pending or suspended ones)."""
+    status = Organization.Status
+    unselectable = [status.PENDING, status.SUSPENDED]
+    counts = (
         _search_scope(name=name, country=country, state=state, community=community)
-        .filter(status__in=[Organization.Status.PENDING, Organization.Status.SUSPENDED])
-        .count()
+        .filter(status__in=[status.APPROVED, *unselectable])
+        .aggregate(
+            selectable=Count("pk", filter=Q(status=status.APPROVED)),
+            unselectable=Count("pk", filter=Q(status__in=unselectable)),
+        )
     )
+    return counts["selectable"], counts["unselectable"]
 
 
 def organization_is_selectable(*, organization_id: int) -> bool:

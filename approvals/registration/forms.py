@@ -138,8 +138,23 @@ class OrganizationSearchForm(forms.Form):
     state = forms.ChoiceField(label="State or territory", choices=STATE_CHOICES)
 
 
+class _ReadOnceChoices(forms.models.ModelChoiceIterator):
+    """The results (at most a page) in one plain read, kept for the request, where Django's
+    iterator opens a server-side cursor: three round trips outside the request's transaction."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for organization in self.queryset:
+            yield self.choice(organization)
+
+
+class _ResultsField(forms.ModelChoiceField):
+    iterator = _ReadOnceChoices
+
+
 class OrganizationChoiceForm(forms.Form):
-    organization = forms.ModelChoiceField(
+    organization = _ResultsField(
         label="Organization(s)",
         queryset=None,
         empty_label="- Select your organization -",

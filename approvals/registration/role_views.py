@@ -12,8 +12,8 @@ from organizations.roles import ORGANIZATION_ROLES, Role
 from organizations.selectors import (
     joinable_groups,
     organization_search,
+    organization_search_counts,
     surrogate_groups_administered,
-    unselectable_match_count,
     user_holds_role,
 )
 
@@ -102,23 +102,27 @@ class OrganizationView(StepView):
         return {**self.search.cleaned_data, "community": self.draft.community}
 
     @cached_property
-    def matches(self):
-        """All approved organizations matching the search, or None before a valid search."""
-        return organization_search(**self.criteria) if self.criteria else None
+    def counts(self) -> tuple[int, int] | None:
+        """(approved matches, pending or suspended ones), or None before a valid search."""
+        return organization_search_counts(**self.criteria) if self.criteria else None
 
     def get_form_kwargs(self):
         shown = Organization.objects.none()
-        if self.matches is not None:
-            first_ids = list(self.matches.values_list("pk", flat=True)[:SEARCH_RESULT_LIMIT])
-            shown = self.matches.filter(pk__in=first_ids)
+        if self.criteria:
+            # The first page's ids by name, then those rows by id: the name search runs once
+            # (and the counts, shown with the results, are not read for a valid choice).
+            matches = organization_search(**self.criteria)
+            first_ids = list(matches.values_list("pk", flat=True)[:SEARCH_RESULT_LIMIT])
+            shown = Organization.objects.filter(
+                pk__in=first_ids, status=Organization.Status.APPROVED
+            ).order_by("legal_name")
         kwargs = {**super().get_form_kwargs(), "results": shown}
         if self.request.method == "GET" and self.draft.organization_id:
             kwargs["initial"] = {"organization": self.draft.organization_id}
         return kwargs
 
     def get_context_data(self, **kwargs):
-        total = self.matches.count() if self.matches is not None else None
-        unselectable = unselectable_match_count(**self.criteria) if self.criteria else 0
+        total, unselectable = self.counts if self.counts is not None else (None, 0)
         return super().get_context_data(
             search_form=self.search,
             result_count=total,

@@ -85,6 +85,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's renderer, with <select> written in Python, the same markup (iacs_portal/form_renderer.py).
+FORM_RENDERER = "iacs_portal.form_renderer.FormRenderer"
+
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # Rate limits count here. The local-memory default counts per process (development, tests);

@@ -1,4 +1,6 @@
+import os
 from datetime import date
+from unittest import mock
 
 import pytest
 
@@ -59,3 +61,30 @@ def test_demo_records_file_ships_with_the_project():
 class AlwaysYes:
     def matches(self, **identity):
         return True
+
+
+def test_the_file_is_parsed_once_while_it_is_unchanged(records):
+    parse_for_real = CsvStubVerifier._parse
+    with mock.patch.object(CsvStubVerifier, "_parse", autospec=True) as parse:
+        parse.side_effect = parse_for_real
+        assert check() is True
+        assert check(ssn="123456782") is False
+        assert check(first_name="barbara") is True
+    assert parse.call_count == 1  # each test has its own file, so none was parsed before
+
+
+def test_an_edited_file_is_read_again(records):
+    assert check(first_name="Ada", last_name="Lovelace") is False
+    records.write_text(RECORDS + "Ada,Lovelace,1984-03-12,123456781\n")
+    os.utime(records, ns=(1, 1))  # a different mtime even on a coarse-clock filesystem
+    assert check(first_name="Ada", last_name="Lovelace") is True
+    records.write_text("first_name,last_name,date_of_birth,ssn\n")
+    os.utime(records, ns=(2, 2))
+    assert check() is False
+
+
+def test_a_file_removed_after_being_read_is_unavailable(records):
+    assert check() is True
+    records.unlink()
+    with pytest.raises(SSAUnavailable):
+        check()

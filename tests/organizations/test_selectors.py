@@ -8,9 +8,9 @@ from organizations.selectors import (
     joinable_groups,
     organization_is_selectable,
     organization_search,
+    organization_search_counts,
     organization_with_ein,
     surrogate_groups_administered,
-    unselectable_match_count,
     user_holds_role,
 )
 from tests.factories import (
@@ -55,11 +55,13 @@ def test_search_is_limited_to_the_state_country_and_community():
     assert names(found) == ["Harbor Maryland"]
 
 
-def test_unselectable_matches_count_pending_and_suspended_but_not_denied():
-    for status in ("pending", "suspended", "denied", "approved"):
+def test_search_counts_the_approved_and_apart_the_pending_and_suspended_but_not_denied():
+    for status in ("pending", "suspended", "denied", "approved", "approved"):
         OrganizationFactory(legal_name=f"Harbor {status}", status=status)
     OrganizationFactory(legal_name="Harbor elsewhere", status="pending", state="VA")
-    assert unselectable_match_count(name="harbor", **MD) == 2
+    OrganizationFactory(legal_name="Hillside", status="approved")
+    assert organization_search_counts(name="harbor", **MD) == (2, 2)
+    assert organization_search_counts(name="nowhere", **MD) == (0, 0)
 
 
 def test_an_ein_is_taken_until_cms_denies_the_organization():

@@ -1,0 +1,64 @@
+"""ADR 19: the verification code is stored as an HMAC bound to its row, not a password hash."""
+
+from unittest import mock
+
+import pytest
+from django.contrib.auth.hashers import make_password
+
+from accounts.models import EmailVerification
+from accounts.verification import (
+    CODE_HASH_PREFIX,
+    CheckResult,
+    email_verification_check,
+    email_verification_issue_code,
+)
+
+pytestmark = pytest.mark.django_db
+
+EMAIL = "barbara@example.org"
+
+
+def issued() -> tuple[EmailVerification, str]:
+    verification = EmailVerification.objects.create(email=EMAIL)
+    return email_verification_issue_code(verification_id=verification.pk)
+
+
+def check(verification: EmailVerification, code: str) -> CheckResult:
+    return email_verification_check(verification=verification, code=code)
+
+
+def test_code_is_stored_as_a_keyed_hash_and_checked_without_a_password_hasher():
+    verification, code = issued()
+    assert verification.code_hash.startswith(CODE_HASH_PREFIX)
+    assert code not in verification.code_hash
+    with mock.patch("accounts.verification.check_password", side_effect=AssertionError):
+        assert check(verification, code) is CheckResult.VERIFIED
+
+
+def test_a_hash_is_bound_to_its_row():
+    first, code = issued()
+    second, _ = issued()
+    EmailVerification.objects.filter(pk=second.pk).update(code_hash=first.code_hash)
+    assert check(second, code) is CheckResult.WRONG
+    assert check(first, code) is CheckResult.VERIFIED
+
+
+def test_the_same_code_hashes_differently_under_another_secret_key(settings):
+    verification, code = issued()
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    assert check(verification, code) is CheckResult.WRONG
+
+
+def test_a_code_issued_before_a_key_rotation_verifies_through_the_fallback(settings):
+    verification, code = issued()
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "the-new-secret-key-" + "x" * 40
+    assert check(verification, code) is CheckResult.VERIFIED
+
+
+def test_a_code_hashed_by_the_earlier_argon2_scheme_still_verifies():
+    verification, code = issued()
+    EmailVerification.objects.filter(pk=verification.pk).update(code_hash=make_password(code))
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    assert check(verification, wrong) is CheckResult.WRONG
+    assert check(verification, code) is CheckResult.VERIFIED

@@ -1,0 +1,74 @@
+"""iacs_portal/form_renderer.py: selects written in Python are Django's own markup, byte for byte."""
+
+from unittest import mock
+
+import pytest
+from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.safestring import mark_safe
+
+from accounts.contact_forms import STATE_CHOICES
+from iacs_portal.form_renderer import FormRenderer
+
+FAST, STOCK = FormRenderer(), DjangoTemplates()
+
+
+class Every(forms.Form):
+    state = forms.ChoiceField(choices=STATE_CHOICES)
+    grouped = forms.ChoiceField(
+        choices=[
+            ("", "- Select -"),
+            ("Fruit", [("a", "Apple"), ("b", 'B & "quoted" <b>')]),
+            ("c", mark_safe("<em>Safe</em>")),
+        ],  # fmt: skip
+    )
+    several = forms.MultipleChoiceField(choices=[(1, "One"), (2, "Two"), (3, "Three")])
+    maybe = forms.NullBooleanField()
+    disabled = forms.ChoiceField(choices=[("x", "X")], disabled=True, required=False)
+
+
+BOUND = {"state": "MD", "grouped": "b", "several": ["1", "3"], "maybe": "true"}
+
+
+@pytest.mark.parametrize("data", [None, BOUND, {"state": "nowhere"}])
+@pytest.mark.parametrize("name", ["state", "grouped", "several", "maybe", "disabled"])
+def test_a_select_is_written_as_the_templates_write_it(name, data):
+    form = Every(data) if data is not None else Every()
+    form.is_valid()
+    attrs = {"class": "usa-select usa-select--error", "aria-describedby": "x_hint x_error"}
+    field = form[name]
+    fast = field.field.widget.render(field.html_name, field.value(), attrs, renderer=FAST)
+    stock = field.field.widget.render(field.html_name, field.value(), attrs, renderer=STOCK)
+    assert fast == stock
+    assert "<option" in fast
+
+
+def test_the_templates_are_not_used_for_a_stock_select():
+    field = Every(BOUND)["state"]
+    with mock.patch.object(DjangoTemplates, "render", side_effect=AssertionError) as render:
+        field.field.widget.render(field.html_name, field.value(), {}, renderer=FormRenderer())
+    render.assert_not_called()
+
+
+def test_options_with_their_own_template_go_through_the_templates():
+    class Custom(forms.Select):
+        option_template_name = "django/forms/widgets/input_option.html"
+
+    widget = Custom(choices=[("a", "Apple")])
+    assert widget.render("f", "a", renderer=FAST) == widget.render("f", "a", renderer=STOCK)
+    assert "<option" not in widget.render("f", "a", renderer=FAST)
+
+
+def test_a_select_template_overridden_by_an_app_is_used():
+    renderer = FormRenderer()
+    overridden = mock.Mock()
+    overridden.origin.name = "/somewhere/app/templates/django/forms/widgets/select.html"
+    with mock.patch.object(FormRenderer, "get_template", return_value=overridden):
+        assert renderer.stock_select is False
+    assert FormRenderer().stock_select is True
+
+
+def test_it_is_the_projects_renderer():
+    from django.forms.renderers import get_default_renderer
+
+    assert isinstance(get_default_renderer(), FormRenderer)
