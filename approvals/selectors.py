@@ -62,12 +62,12 @@ def queue_filter(
 
 
 def queue_filter_options(*, user) -> QueueFilterOptions:
-    queue = routing.decidable_requests(user=user).order_by()
+    places = routing.decidable_places(user=user)
     organizations = Organization.objects.filter(
-        pk__in=queue.filter(organization__isnull=False).values("organization")
+        pk__in={organization for organization, _group, _count in places if organization}
     ).order_by(Lower("legal_name"), "pk")
     groups = (
-        UserGroup.objects.filter(pk__in=queue.filter(group__isnull=False).values("group"))
+        UserGroup.objects.filter(pk__in={group for _organization, group, _count in places if group})
         .select_related("organization")
         .order_by(Lower("name"), "pk")
     )

@@ -16,6 +16,7 @@ from .summaries import request_sections
 
 NARROWING_FILTERS = {"kind", "organization_id", "group_id", "older_than_days"}
 QUEUE_UNSHOWN_FIELDS = ("ssn", "date_of_birth", "ssn_digest", "justification")
+QUEUE_RELATED = ("organization", "group", "group__organization", "community")
 
 
 class QueueView(LoginRequiredMixin, ListView):
@@ -46,8 +47,13 @@ class QueueView(LoginRequiredMixin, ListView):
             paginator.count = routing.decidable_count(user=self.request.user)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         ids = list(page.object_list)
-        # What the table shows, without the encrypted SSN and date of birth (ADR 10).
-        rows = queryset.defer(*QUEUE_UNSHOWN_FIELDS).in_bulk(ids)
+        # The page's rows by id alone (the ids came from the queue's own filter), with what the
+        # table shows and without the encrypted SSN and date of birth (ADR 10).
+        rows = (
+            AccessRequest.objects.select_related(*QUEUE_RELATED)
+            .defer(*QUEUE_UNSHOWN_FIELDS)
+            .in_bulk(ids)
+        )
         page.object_list = [rows[pk] for pk in ids if pk in rows]
         return paginator, page, page.object_list, page.has_other_pages()
 

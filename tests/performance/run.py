@@ -174,7 +174,18 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=20, help="seconds per scenario")
     parser.add_argument("--users", type=int, default=2, help="concurrent users per scenario")
     parser.add_argument("--no-write", action="store_true", help="print, do not write the doc")
+    parser.add_argument(
+        "--scenarios",
+        help="comma-separated scenarios to run (e.g. Floor,Queue), while working on a page; "
+        f"implies --no-write. All: {', '.join(name for name, _ in SCENARIOS)}",
+    )
     options = parser.parse_args()
+    chosen = set(options.scenarios.split(",")) if options.scenarios else None
+    if chosen is not None:
+        unknown = chosen - {name for name, _ in SCENARIOS}
+        if unknown:
+            parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+        options.no_write = True
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop everything on TERM too
 
     for folder in ("logs", "results", "spool"):
@@ -193,6 +204,8 @@ def main() -> None:
         start(services, env, port=port, broker_port=broker_port, mail_port=mail_port)
         print("Scenarios:", flush=True)
         for number, (scenario, share) in enumerate(SCENARIOS):
+            if chosen is not None and scenario not in chosen:
+                continue
             seconds = max(5, round(options.duration * share))
             offset = {"BENCH_PERSON_OFFSET": str(number * PERSONS_PER_SCENARIO)}
             results[scenario] = locust(
@@ -200,14 +213,15 @@ def main() -> None:
                 tag=scenario,
             )  # fmt: skip
             services.check_running()
-        services.stop("broker")
-        print("  (broker stopped)", flush=True)
-        results["EmailStepBrokerDown"] = locust(
-            {**env, "BENCH_BROKER": "down",
-             "BENCH_PERSON_OFFSET": str(len(SCENARIOS) * PERSONS_PER_SCENARIO)},
-            scenario="EmailStep",
-            seconds=options.duration, users=options.users, port=port, tag="EmailStepBrokerDown",
-        )  # fmt: skip
+        if chosen is None or "EmailStep" in chosen:
+            services.stop("broker")
+            print("  (broker stopped)", flush=True)
+            results["EmailStepBrokerDown"] = locust(
+                {**env, "BENCH_BROKER": "down",
+                 "BENCH_PERSON_OFFSET": str(len(SCENARIOS) * PERSONS_PER_SCENARIO)},
+                scenario="EmailStep",
+                seconds=options.duration, users=options.users, port=port, tag="EmailStepBrokerDown",
+            )  # fmt: skip
     finally:
         services.stop_all()
     table = report.build(results.values(), database_url=DATABASE, cache_url=CACHE)
