@@ -48,13 +48,16 @@ def draft_for(request) -> AccessRequest | None:
     draft_id = request.session.get(DRAFT_SESSION_KEY)
     if draft_id is None:
         return None
-    draft = (
+    # By id alone, unordered: ``first()`` would sort the one row (by the model's ordering, or
+    # by pk), compiling an ORDER BY on every step of the wizard for nothing.
+    found = (
         AccessRequest.objects.select_related(
             "community", "organization", "group", "email_verification"
         )
         .filter(pk=draft_id, status=AccessRequest.Status.DRAFT)
-        .first()
+        .order_by()[:1]
     )
+    draft = next(iter(found), None)
     if draft is None or draft.is_stale_draft():
         draft_discard(request)
         return None
