@@ -24,4 +24,5 @@ def account_for_ssn_digest(digest: str) -> User | None:
     """The account of the person with this SSN digest, if they have one."""
     if not digest:
         return None
-    return User.objects.filter(ssn_digest=digest).first()
+    # One account per person (a unique index): no ORDER BY to compile and run, as first() adds.
+    return next(iter(User.objects.filter(ssn_digest=digest).order_by()[:1]), None)

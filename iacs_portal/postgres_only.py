@@ -5,7 +5,7 @@ still migrate. The index stays in the model's ``Meta.indexes`` so ``makemigratio
 sees the state it expects; only the SQL is skipped elsewhere.
 """
 
-from django.contrib.postgres.operations import TrigramExtension
+from django.contrib.postgres.operations import BtreeGinExtension, TrigramExtension
 from django.db.migrations.operations import AddIndex
 
 
@@ -27,3 +27,7 @@ class AddIndexOnPostgreSQL(PostgreSQLOnly, AddIndex):
 
 class TrigramExtensionOnPostgreSQL(PostgreSQLOnly, TrigramExtension):
     """pg_trgm. (Django's own skips SQLite going forwards, but not backwards.)"""
+
+
+class BtreeGinExtensionOnPostgreSQL(PostgreSQLOnly, BtreeGinExtension):
+    """btree_gin: a plain column (the state) beside the trigrams in one GIN index."""

@@ -43,18 +43,23 @@ def draft_start_for_user(request, *, community, kind: str, **fields) -> AccessRe
     return draft
 
 
-def draft_for(request) -> AccessRequest | None:
-    """The visitor's live draft, or None (never started, submitted, or expired and removed)."""
+def draft_for(request, *, related: tuple[str, ...] = ()) -> AccessRequest | None:
+    """The visitor's live draft, or None (never started, submitted, or expired and removed).
+
+    Read with its community, organization and group, which most steps show, and ``related``
+    (the email verification, for the one step that checks its code).
+    """
     draft_id = request.session.get(DRAFT_SESSION_KEY)
     if draft_id is None:
         return None
-    draft = (
-        AccessRequest.objects.select_related(
-            "community", "organization", "group", "email_verification"
-        )
+    # By id alone, unordered: ``first()`` would sort the one row (by the model's ordering, or
+    # by pk), compiling an ORDER BY on every step of the wizard for nothing.
+    found = (
+        AccessRequest.objects.select_related("community", "organization", "group", *related)
         .filter(pk=draft_id, status=AccessRequest.Status.DRAFT)
-        .first()
+        .order_by()[:1]
     )
+    draft = next(iter(found), None)
     if draft is None or draft.is_stale_draft():
         draft_discard(request)
         return None

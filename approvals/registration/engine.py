@@ -30,10 +30,11 @@ def wizard_title(draft: AccessRequest | None) -> str:
 
 class StepView(FormView):
     step: Step
+    draft_related: tuple[str, ...] = ()  # more of the draft's relations this step reads
 
     def dispatch(self, request, *args, **kwargs):
         had_draft = DRAFT_SESSION_KEY in request.session
-        self.draft = draft_for(request)
+        self.draft = draft_for(request, related=self.draft_related)
         if self.draft is None:
             if request.session.get(SUBMITTED_SESSION_KEY):
                 return redirect("registration:acknowledgement")

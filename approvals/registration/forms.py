@@ -145,12 +145,14 @@ class _ReadOnceChoices(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for organization in self.queryset:
+        rows = self.field.rows
+        for organization in self.queryset if rows is None else rows:
             yield self.choice(organization)
 
 
 class _ResultsField(forms.ModelChoiceField):
     iterator = _ReadOnceChoices
+    rows = None  # the results already read (a search page), listed without reading them again
 
 
 class OrganizationChoiceForm(forms.Form):
@@ -164,8 +166,9 @@ class OrganizationChoiceForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, results, **kwargs):
+    def __init__(self, *args, results, rows=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["organization"].rows = rows
         self.fields["organization"].queryset = results
         self.fields["organization"].label_from_instance = lambda org: (
             f"{org.legal_name} ({org.city}, {org.state})"

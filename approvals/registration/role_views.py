@@ -12,7 +12,7 @@ from organizations.roles import ORGANIZATION_ROLES, Role
 from organizations.selectors import (
     joinable_groups,
     organization_search,
-    organization_search_counts,
+    organization_search_page,
     surrogate_groups_administered,
     user_holds_role,
 )
@@ -102,13 +102,18 @@ class OrganizationView(StepView):
         return {**self.search.cleaned_data, "community": self.draft.community}
 
     @cached_property
+    def page(self) -> tuple[list[Organization], int, int]:
+        """(the approved matches shown, approved matches, pending or suspended ones)."""
+        return organization_search_page(**self.criteria, limit=SEARCH_RESULT_LIMIT)
+
+    @cached_property
     def counts(self) -> tuple[int, int] | None:
         """(approved matches, pending or suspended ones), or None before a valid search."""
-        return organization_search_counts(**self.criteria) if self.criteria else None
+        return self.page[1:] if self.criteria else None
 
     def get_form_kwargs(self):
-        shown = Organization.objects.none()
-        if self.criteria:
+        shown, rows = Organization.objects.none(), None
+        if self.criteria and self.request.method == "POST":
             # The first page's ids by name, then those rows by id: the name search runs once
             # (and the counts, shown with the results, are not read for a valid choice).
             matches = organization_search(**self.criteria)
@@ -116,7 +121,11 @@ class OrganizationView(StepView):
             shown = Organization.objects.filter(
                 pk__in=first_ids, status=Organization.Status.APPROVED
             ).order_by("legal_name")
-        kwargs = {**super().get_form_kwargs(), "results": shown}
+        elif self.criteria:
+            # The results with their counts in one read; the list is drawn from those rows.
+            rows = self.page[0]
+            shown = Organization.objects.filter(pk__in=[row.pk for row in rows])
+        kwargs = {**super().get_form_kwargs(), "results": shown, "rows": rows}
         if self.request.method == "GET" and self.draft.organization_id:
             kwargs["initial"] = {"organization": self.draft.organization_id}
         return kwargs

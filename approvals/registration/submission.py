@@ -58,12 +58,13 @@ class ReviewView(StepView):
         draft = self.draft
         # Submit pressed twice at once (a double click): the second post waits here until the
         # first is done, then finds the request submitted and shows the same acknowledgement.
-        status = (
+        locked = (
             AccessRequest.objects.select_for_update()
             .filter(pk=draft.pk)
             .values_list("status", flat=True)
-            .first()
+            .order_by()[:1]
         )
+        status = next(iter(locked), None)
         if status != AccessRequest.Status.DRAFT:
             return self.submitted_meanwhile(status)
         organization = draft.organization
@@ -135,14 +136,15 @@ class AcknowledgementView(TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         submitted_id = request.session.get(SUBMITTED_SESSION_KEY)
-        self.access_request = (
+        found = (
             AccessRequest.objects.select_related("organization", "group")
             .filter(pk=submitted_id)
             .exclude(status=AccessRequest.Status.DRAFT)
-            .first()
+            .order_by()[:1]  # one row by id: no ORDER BY to compile and run
             if submitted_id
-            else None
+            else ()
         )
+        self.access_request = next(iter(found), None)
         if self.access_request is None:
             return redirect("registration:start")
         return super().dispatch(request, *args, **kwargs)

@@ -214,6 +214,7 @@ class VerifyEmailView(StepView):
     step = Step.VERIFY_EMAIL
     template_name = "register/verify_email.html"
     form_class = EmailCodeForm
+    draft_related = ("email_verification",)
 
     def post(self, request, *args, **kwargs):
         action = "email_code_resend" if "resend" in request.POST else "email_code_entry"

@@ -8,7 +8,7 @@ from organizations.selectors import (
     joinable_groups,
     organization_is_selectable,
     organization_search,
-    organization_search_counts,
+    organization_search_page,
     organization_with_ein,
     surrogate_groups_administered,
     user_holds_role,
@@ -60,8 +60,19 @@ def test_search_counts_the_approved_and_apart_the_pending_and_suspended_but_not_
         OrganizationFactory(legal_name=f"Harbor {status}", status=status)
     OrganizationFactory(legal_name="Harbor elsewhere", status="pending", state="VA")
     OrganizationFactory(legal_name="Hillside", status="approved")
-    assert organization_search_counts(name="harbor", **MD) == (2, 2)
-    assert organization_search_counts(name="nowhere", **MD) == (0, 0)
+    rows, approved, unselectable = organization_search_page(name="harbor", limit=50, **MD)
+    assert (names(rows), approved, unselectable) == (["Harbor approved", "Harbor approved"], 2, 2)
+    assert organization_search_page(name="nowhere", limit=50, **MD) == ([], 0, 0)
+
+
+def test_a_search_page_lists_the_first_approved_by_name_and_counts_them_all():
+    for name in ("Harbor D", "Harbor B", "Harbor C", "Harbor A"):
+        OrganizationFactory(legal_name=name)
+    OrganizationFactory(legal_name="Harbor 0 pending", status="pending")
+    rows, approved, unselectable = organization_search_page(name="harbor", limit=2, **MD)
+    assert (names(rows), approved, unselectable) == (["Harbor A", "Harbor B"], 4, 1)
+    rows, _, _ = organization_search_page(name="harbor", limit=10, **MD)
+    assert names(rows) == ["Harbor A", "Harbor B", "Harbor C", "Harbor D"]
 
 
 def test_an_ein_is_taken_until_cms_denies_the_organization():
