@@ -72,14 +72,21 @@ class DecisionView(LoginRequiredMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
+        # The request and whether the user may decide it, in one query: the queue's own
+        # (tests/approvals/test_routing.py holds it equal to routing.can_decide). The full SSN
+        # is not shown here, so it is not read (nor decrypted); a decision reads the request
+        # again under a lock (services._lock_for_decision).
+        tracking_number = kwargs["tracking_number"]
         self.access_request = (
-            AccessRequest.objects.select_related("organization", "community")
-            .filter(tracking_number=kwargs["tracking_number"])
+            routing.decidable_requests(user=request.user)
+            .defer("ssn")
+            .filter(tracking_number=tracking_number)
             .first()
         )
-        if self.access_request is None or not routing.can_decide(
-            user=request.user, access_request=self.access_request
-        ):
+        if self.access_request is None:
+            self.access_request = AccessRequest.objects.filter(
+                tracking_number=tracking_number
+            ).first()
             if self.access_request is not None and self._was_for(request.user):
                 messages.info(
                     request,
