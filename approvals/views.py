@@ -73,16 +73,19 @@ class DecisionView(LoginRequiredMixin, FormView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         # The request and whether the user may decide it, in one query: the queue's own
-        # (tests/approvals/test_routing.py holds it equal to routing.can_decide). The full SSN
-        # is not shown here, so it is not read (nor decrypted); a decision reads the request
-        # again under a lock (services._lock_for_decision).
+        # (tests/approvals/test_routing.py holds it equal to routing.can_decide), with only the
+        # rows this page shows, unsorted. The full SSN is not shown, so not read (nor
+        # decrypted); a decision reads the request again under a lock (services).
         tracking_number = kwargs["tracking_number"]
-        self.access_request = (
+        decidable = (
             routing.decidable_requests(user=request.user)
+            .select_related(None)
+            .select_related("organization", "community")
             .defer("ssn")
+            .order_by()
             .filter(tracking_number=tracking_number)
-            .first()
         )
+        self.access_request = next(iter(decidable[:1]), None)
         if self.access_request is None:
             self.access_request = AccessRequest.objects.filter(
                 tracking_number=tracking_number
