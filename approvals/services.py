@@ -96,13 +96,7 @@ def access_request_submit(*, access_request: AccessRequest) -> AccessRequest:
 
 
 def _lock_for_decision(*, access_request_id: int, approver) -> AccessRequest:
-    # The organization and group come in the same query (a decision reads both), but only the
-    # request's row is locked: approvals of other requests there need not wait on this one.
-    access_request = (
-        AccessRequest.objects.select_related("organization", "group__organization")
-        .select_for_update(of=("self",))
-        .get(pk=access_request_id)
-    )
+    access_request = AccessRequest.objects.select_for_update().get(pk=access_request_id)
     if access_request.status != AccessRequest.Status.SUBMITTED:
         raise DecisionError(
             f"Request {access_request.tracking_number} has already been "
