@@ -71,6 +71,21 @@ def _action_label(value: str) -> str:
     return RequestAction(action).label if action in RequestAction.values else value
 
 
+# What the history shows: of the actor only the name, never the encrypted SSN and date of birth
+# (which select_related alone would read and decrypt for every event).
+HISTORY_FIELDS = (
+    "at",
+    "action",
+    "actor",
+    "actor_label",
+    "from_state",
+    "to_state",
+    "reason",
+    "client_address",
+)
+ACTOR_NAME_FIELDS = ("first_name", "middle_name", "last_name", "suffix")
+
+
 def request_history(access_request: AccessRequest) -> list[HistoryEntry]:
     """The request's audit events, oldest first, in words."""
     return [
@@ -84,7 +99,9 @@ def request_history(access_request: AccessRequest) -> list[HistoryEntry]:
             reason=event.reason,
             client_address=event.client_address,
         )
-        for event in audit_events_for(access_request).select_related("actor")
+        for event in audit_events_for(access_request)
+        .select_related("actor")
+        .only(*HISTORY_FIELDS, *(f"actor__{name}" for name in ACTOR_NAME_FIELDS))
     ]
 
 

@@ -78,14 +78,24 @@ class DecisionView(LoginRequiredMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.access_request = (
-            AccessRequest.objects.select_related("organization", "community")
-            .filter(tracking_number=kwargs["tracking_number"])
-            .first()
+        # The request and whether the user may decide it, in one query: the queue's own
+        # (tests/approvals/test_routing.py holds it equal to routing.can_decide), with only the
+        # rows this page shows, unsorted. The full SSN is not shown, so not read (nor
+        # decrypted); a decision reads the request again under a lock (services).
+        tracking_number = kwargs["tracking_number"]
+        decidable = (
+            routing.decidable_requests(user=request.user)
+            .select_related(None)
+            .select_related("organization", "community")
+            .defer("ssn")
+            .order_by()
+            .filter(tracking_number=tracking_number)
         )
-        if self.access_request is None or not routing.can_decide(
-            user=request.user, access_request=self.access_request
-        ):
+        self.access_request = next(iter(decidable[:1]), None)
+        if self.access_request is None:
+            self.access_request = AccessRequest.objects.filter(
+                tracking_number=tracking_number
+            ).first()
             if self.access_request is not None and self._was_for(request.user):
                 messages.info(
                     request,
