@@ -10,11 +10,21 @@ import os
 import random
 import threading
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 from tests.performance import portal
 
 BROKER = os.environ.get("BENCH_BROKER", "up")
+# Every response time, unrounded: locust's own percentiles are whole milliseconds, too coarse
+# against a floor of a few (report.py reads this file when it is there).
+SAMPLES = os.environ.get("BENCH_SAMPLES_FILE")
+
+
+@events.request.add_listener
+def keep_sample(name, response_time, exception, **_):
+    if SAMPLES and exception is None and not name.startswith("setup:"):
+        with open(SAMPLES, "a", encoding="utf-8") as samples:
+            samples.write(f"{name}\t{response_time:.3f}\n")
 
 
 class PortalUser(HttpUser):

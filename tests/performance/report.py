@@ -2,6 +2,7 @@
 ratio of each page's p50 to the floor's, the targets met or missed, and the machine."""
 
 import csv
+import math
 import os
 import platform
 import re
@@ -84,20 +85,39 @@ def errors(paths) -> dict[str, int]:
     return found
 
 
+def samples(path: Path) -> dict[str, list[float]]:
+    """The unrounded response times of a scenario (locustfile.keep_sample), by request name."""
+    found: dict[str, list[float]] = {}
+    tsv = Path(str(path).replace("_stats.csv", "_samples.tsv"))
+    if tsv.exists():
+        for line in tsv.read_text(encoding="utf-8").splitlines():
+            name, _, milliseconds = line.rpartition("\t")
+            found.setdefault(name, []).append(float(milliseconds))
+    return found
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile of the unrounded times."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
 def read(paths) -> dict[str, Row]:
     rows = {}
     for path in paths:
+        exact = samples(path)
         with Path(path).open(newline="") as handle:
             for line in csv.DictReader(handle):
                 name = line["Name"]
                 if name == "Aggregated" or name.startswith("setup:"):
                     continue
+                times = exact.get(name)
                 rows[name] = Row(
                     name=name,
                     count=int(line["Request Count"]),
                     failures=int(line["Failure Count"]),
-                    p50=float(line["50%"] or "nan"),
-                    p95=float(line["95%"] or "nan"),
+                    p50=percentile(times, 0.50) if times else float(line["50%"] or "nan"),
+                    p95=percentile(times, 0.95) if times else float(line["95%"] or "nan"),
                     rps=float(line["Requests/s"] or 0),
                 )
     return rows
@@ -112,7 +132,7 @@ def evaluate(table: Table) -> None:
         ratio, floor = table.ratio(row), table.floor_of(row)
         targets.append(
             (f"{row.name}: p50 at most {RATIO_LIMIT:g}x the floor", ratio <= RATIO_LIMIT,
-             f"{ratio:.1f}x ({row.p50:.0f} ms against {table.floor_p50(floor):.0f} ms, {floor})")
+             f"{ratio:.2f}x ({row.p50:.1f} ms against {table.floor_p50(floor):.1f} ms, {floor})")
         )  # fmt: skip
     if SEARCH in rows:
         p95 = rows[SEARCH].p95
@@ -215,8 +235,8 @@ def write(table: Table, path: Path, *, users: int, duration: int) -> None:
               "| p50 / anonymous floor |", "|---|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
     for row in table.rows.values():
         lines.append(
-            f"| {row.name} | {row.count} | {row.failures} | {row.p50:.0f} | {row.p95:.0f} | "
-            f"{row.rps:.1f} | {table.ratio(row):.1f} | {table.ratio(row, FLOOR):.1f} |"
+            f"| {row.name} | {row.count} | {row.failures} | {row.p50:.1f} | {row.p95:.1f} | "
+            f"{row.rps:.1f} | {table.ratio(row):.2f} | {table.ratio(row, FLOOR):.2f} |"
         )
     lines += ["", "| target | met | measured |", "|---|---|---|"]
     lines += [

@@ -145,6 +145,7 @@ def start(services: Services, env: dict, *, port: int, broker_port: int, mail_po
         # At a lower CPU priority: in production the workers have their own machines
         # (docs/operations.md); here they share 2 cores with gunicorn, and the temporary
         # password each approval makes is an Argon2 hash (~140 ms of both cores, by design).
+        # One worker process, so that it takes one core at the most.
         [
             "nice",
             "-n",
@@ -155,7 +156,7 @@ def start(services: Services, env: dict, *, port: int, broker_port: int, mail_po
             "--quiet",
             "worker",
             "--concurrency",
-            "2",
+            "1",
         ],  # fmt: skip
         env,
     )
@@ -173,7 +174,7 @@ def locust(env: dict, *, scenario: str, seconds: int, users: int, port: int, tag
          "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s",
          "--stop-timeout", "10", "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix),
          "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0", scenario],
-        env={**env, "PYTHONPATH": str(ROOT)},
+        env={**env, "PYTHONPATH": str(ROOT), "BENCH_SAMPLES_FILE": f"{prefix}_samples.tsv"},
         cwd=ROOT,
         check=True,
         stdout=subprocess.DEVNULL,
