@@ -42,6 +42,18 @@ class Scale:
     queue: int = 5_000  # of ``pending``, in the bench Security Official's queue
 
 
+def work_contact(organization: Organization) -> dict:
+    """The professional contact fields of someone who works at ``organization``."""
+    return {
+        "company_name": organization.legal_name,
+        "address_line1": organization.address_line1,
+        "city": organization.city,
+        "state": organization.state,
+        "zip_code": organization.zip_code,
+        "work_phone": "410-555-0100",
+    }
+
+
 class Seeder:
     def __init__(self, *, scale: Scale, out, seed: int = 2026):
         self.scale = scale
@@ -194,12 +206,7 @@ class Seeder:
             username=username,
             email=f"{username.lower()}@example.org",
             password=self.password_hash,
-            company_name=where.legal_name,
-            address_line1=where.address_line1,
-            city=where.city,
-            state=where.state,
-            zip_code=where.zip_code,
-            work_phone="410-555-0100",
+            **work_contact(where),
             date_joined=joined,
             last_login=self.now - timedelta(days=self.random.randint(0, 50)),
             **person,
@@ -238,12 +245,7 @@ class Seeder:
             organization=organization,
             group=group,
             email=f"{person['first_name']}.{person['last_name']}.{index}@example.org".lower(),
-            company_name=organization.legal_name,
-            address_line1=organization.address_line1,
-            city=organization.city,
-            state=organization.state,
-            zip_code=organization.zip_code,
-            work_phone="410-555-0100",
+            **work_contact(organization),
             justification="I need this access for my duties.",
             completed_steps=steps,
             terms_accepted_at=submitted,
