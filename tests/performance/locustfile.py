@@ -3,6 +3,10 @@
 Every request is named after the page it measures; what only prepares a measurement (entering
 the portal, signing in once for the queue) is named with a leading "setup:" and left out of the
 report. Redirects are never followed: each request is one page or one step.
+
+Every scenario measures its own floor, interleaved with its pages by the same users in the same
+session (``floor``): each page is compared with the bare page under the same load, the mail the
+worker sends and the writes of the other user included (report.py).
 """
 
 import copy
@@ -38,6 +42,7 @@ WIZARD_START = [
 class PortalUser(HttpUser):
     abstract = True
     wait_time = between(0.05, 0.15)
+    floor_name = "floor"  # this visitor's floor (report.FLOORS)
 
     def on_start(self):
         self.chooser = random.Random()
@@ -66,6 +71,10 @@ class PortalUser(HttpUser):
             else:
                 response.success()
         return response
+
+    def floor(self):
+        """The floor, for this visitor, in this scenario."""
+        self.get("/bench/floor/", self.floor_name)
 
     def enter_portal(self):
         self.client.cookies.clear()
@@ -97,7 +106,7 @@ class Floor(PortalUser):
 
     @task
     def floor(self):
-        self.get("/bench/floor/", "floor")
+        super().floor()
 
     @task
     def warning(self):
@@ -113,29 +122,36 @@ class Registration(PortalUser):
         for label, url, data in WIZARD_START:
             self.get(url, f"reg: {label} GET")
             self.post(url, f"reg: {label} POST", data)
+            self.floor()
         person = portal.next_person("reg")
         self.get("/register/user-information/", "reg: user information GET")
         sent = portal.time.time()
         self.post(
             "/register/user-information/", "reg: user information POST (sends the code)", person
         )
+        self.floor()
         self.get("/register/verify-email/", "reg: verify email GET")
         code = portal.verification_code(person["email"], after=sent)
         self.post("/register/verify-email/", "reg: verify email POST", {"code": code})
+        self.floor()
         self.get("/register/contact/", "reg: contact GET")
         contact = {**portal.CONTACT, "work_email": person["email"]}
         self.post("/register/contact/", "reg: contact POST", contact)
+        self.floor()
         self.get("/register/organization/", "reg: organization GET")
         search, organization = self.search_until_found()
         self.post("/register/organization/", "reg: organization POST", {**search, **organization})
+        self.floor()
         self.get("/register/justification/", "reg: justification GET")
         self.post(
             "/register/justification/",
             "reg: justification POST",
             {"justification": "I back up our Security Official."},
         )
+        self.floor()
         self.get("/register/review/", "reg: review GET")
         self.post("/register/review/", "reg: review POST (submits)", expect="/register/ack")
+        self.floor()
         self.get("/register/acknowledgement/", "reg: acknowledgement GET")
 
     def search_until_found(self):
@@ -169,6 +185,10 @@ class Search(PortalUser):
     def search(self):
         self.get("/register/organization/", "organization search", params=self.search_terms())
 
+    @task
+    def floor(self):
+        super().floor()
+
     def search_terms(self):
         return portal.search_terms(self.chooser)
 
@@ -197,6 +217,8 @@ class SharedSession(PortalUser):
 class Queue(SharedSession):
     """The bench SO's queue of 5,000: its first and its last page (25 a page)."""
 
+    floor_name = "floor (signed in: Security Official)"
+
     @task
     def first_page(self):
         self.get("/approvals/", "queue: first page")
@@ -208,12 +230,13 @@ class Queue(SharedSession):
     @task
     def floor(self):
         """The floor for this visitor: the same bare page, signed in as the same SO."""
-        self.get("/bench/floor/", "floor (signed in: Security Official)")
+        super().floor()
 
 
 class Approve(SharedSession):
     """The SO opens a request of the queue and approves it; each request once."""
 
+    floor_name = "floor (signed in: Security Official)"
     waiting: list = []
     seen: set = set()
 
@@ -231,6 +254,11 @@ class Approve(SharedSession):
         self.get(url, "approve: request page GET")
         self.post(url, "approve: decision POST", {"decision": "approve"}, expect="/approvals/")
 
+    @task
+    def floor(self):
+        """The same SO's bare page, while the worker sends the approvals' mail."""
+        super().floor()
+
 
 class SignIn(PortalUser):
     """A full sign-in of a Backup Security Official: the password, then the app's code."""
@@ -238,6 +266,7 @@ class SignIn(PortalUser):
     @task
     def sign_in_once(self):
         self.enter_portal()
+        self.floor()  # before signing in: the same anonymous visitor as the sign-in pages
         self.get("/login/", "sign-in: page GET")
         self.sign_in(portal.POOL, "sign-in: password POST", "sign-in: code POST")
 
@@ -246,6 +275,7 @@ class Profile(SharedSession):
     """My Profile of an end user (no two-factor)."""
 
     pool = portal.SignInPool([portal.USER_USERNAME])
+    floor_name = "floor (signed in: end user)"
 
     def sign_in(self, pool, password_name, code_name):
         username, _ = pool.take()
@@ -257,7 +287,7 @@ class Profile(SharedSession):
 
     @task
     def floor(self):
-        self.get("/bench/floor/", "floor (signed in: end user)")
+        super().floor()
 
 
 class EmailStep(PortalUser):
@@ -274,3 +304,4 @@ class EmailStep(PortalUser):
             person,
             expect="/register/verify-email/",
         )
+        self.floor()

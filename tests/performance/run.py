@@ -239,7 +239,7 @@ def main() -> None:
             )  # fmt: skip
     finally:
         services.stop_all()
-    table = report.build(results.values(), database_url=DATABASE, cache_url=CACHE)
+    table = report.build(results, database_url=DATABASE, cache_url=CACHE)
     print(table.summary())
     if not options.no_write:
         report.write(table, ROOT / "docs" / "performance.md", users=options.users,
