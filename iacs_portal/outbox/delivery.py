@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from .models import OutgoingEmail
 from .registry import EmailCancelled, builder_for
-from .rendering import about, error_without_secrets, render_message
+from .rendering import about, error_without_secrets, render_message, send_message
 from .services import outgoing_email_dispatch
 
 logger = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ def _send(email_id: int, attempt: int, known: dict) -> bool:
             raise EmailCancelled("Not sent: there is nobody to send it to.")
         message = render_message(event=email.event, to=to, context=context)
         known["subject"] = message.subject[:255]
-        message.send()
+        send_message(message)
         _finish(
             email,
             status=Status.SENT,
