@@ -69,16 +69,25 @@ def _temporary_password() -> str:
             return password
 
 
+TEMPORARY_PASSWORD_FIELDS = [
+    "password",
+    "must_change_password",
+    "temporary_password_expires_at",
+    "temporary_password_used_at",
+]
+
+
 def user_issue_temporary_password(*, user_id: int) -> tuple[User, str]:
     """Set a fresh single-use temporary password and return it. Only the mailing task calls this."""
     password = _temporary_password()
-    with transaction.atomic():
+    # No savepoint: inside the delivering transaction a failure rolls all of it back anyway.
+    with transaction.atomic(savepoint=False):
         user = User.objects.select_for_update().get(pk=user_id)
         user.set_password(password)
         user.must_change_password = True
         user.temporary_password_expires_at = timezone.now() + settings.TEMPORARY_PASSWORD_TTL
         user.temporary_password_used_at = None
-        user.save()
+        user.save(update_fields=TEMPORARY_PASSWORD_FIELDS)
     return user, password
 
 

@@ -90,7 +90,8 @@ def email_verification_issue_code(*, verification_id: int) -> tuple[EmailVerific
     digits = settings.EMAIL_VERIFICATION_CODE_DIGITS
     code = f"{secrets.randbelow(10**digits):0{digits}d}"
     now = timezone.now()
-    with transaction.atomic():
+    # No savepoint: inside the delivering transaction a failure rolls all of it back anyway.
+    with transaction.atomic(savepoint=False):
         verification = EmailVerification.objects.select_for_update().get(pk=verification_id)
         verification.code_hash = code_hash(verification.pk, code)
         verification.sent_at = now

@@ -32,12 +32,12 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from .models import OutgoingEmail
 from .registry import EmailCancelled, builder_for
-from .rendering import about, error_without_secrets, render_message
+from .rendering import about, error_without_secrets, render_message, send_message
 from .services import outgoing_email_dispatch
 
 logger = logging.getLogger(__name__)
@@ -98,6 +98,10 @@ def _finish(email: OutgoingEmail, *, status: str, last_error: str, **fields) -> 
     email.save(update_fields=["status", "last_error", "next_attempt_at", *fields])
 
 
+# The emails queued to go once this one is sent (the temporary password after the User ID).
+_waiting_followers = OutgoingEmail.objects.filter(follows=OuterRef("pk"), status=Status.QUEUED)
+
+
 def _send(email_id: int, attempt: int, known: dict) -> bool:
     """Step 2: True once sent; False if another worker took the email over meanwhile.
 
@@ -106,7 +110,12 @@ def _send(email_id: int, attempt: int, known: dict) -> bool:
     """
     with transaction.atomic():
         # Waits, if need be, for another worker's claim to see the row is ours and let go.
-        email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
+        email = (
+            OutgoingEmail.objects.select_for_update(of=("self",))
+            .annotate(has_followers=Exists(_waiting_followers))
+            .filter(pk=email_id)
+            .first()
+        )
         if email is None or email.status != Status.SENDING or email.attempts != attempt:
             return False
         to, context = builder_for(email.event)(dict(email.params))
@@ -117,7 +126,7 @@ def _send(email_id: int, attempt: int, known: dict) -> bool:
             raise EmailCancelled("Not sent: there is nobody to send it to.")
         message = render_message(event=email.event, to=to, context=context)
         known["subject"] = message.subject[:255]
-        message.send()
+        send_message(message)
         _finish(
             email,
             status=Status.SENT,
@@ -128,8 +137,10 @@ def _send(email_id: int, attempt: int, known: dict) -> bool:
             user_label=known["user_label"],
             tracking_number=known["tracking_number"],
         )
-        for follower in email.followers.filter(status=Status.QUEUED).values_list("pk", flat=True):
-            transaction.on_commit(partial(outgoing_email_dispatch, email_id=follower))
+        if email.has_followers:  # read with the row: most emails have none to hand over
+            followers = email.followers.filter(status=Status.QUEUED).values_list("pk", flat=True)
+            for follower in followers:
+                transaction.on_commit(partial(outgoing_email_dispatch, email_id=follower))
     return True
 
 

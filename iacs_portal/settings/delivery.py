@@ -44,6 +44,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # The mail task is acknowledged after it ran (acks_late): each worker process reserves one
 # message at a time, so a worker that dies holds back no others.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker keeps its database connection between tasks, closed by age (CONN_MAX_AGE) or when
+# broken (iacs_portal/celery.py); Celery's own count only renews it every so many tasks besides.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-registration-drafts": {
         "task": "approvals.tasks.purge_expired_drafts",

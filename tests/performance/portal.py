@@ -35,6 +35,13 @@ TOTP_KEY = bytes.fromhex(os.environ.get("BENCH_TOTP_KEY", "00" * 20))
 SPOOL_DIR = Path(os.environ.get("BENCH_SPOOL_DIR", "var/bench/spool"))
 SIGN_IN_POOL = int(os.environ.get("BENCH_SIGN_IN_POOL", "400"))
 
+# The wizard's first steps, as a new Backup Security Official: (label, address, what is posted).
+WIZARD_START = [
+    ("terms", "/register/community/provider-supplier/", {"accept": "on"}),
+    ("role", "/register/role/", {"role": "bso"}),
+    ("role terms", "/register/role-terms/", {"accept": "on"}),
+]
+
 
 def totp(step: int) -> str:
     """RFC 6238 with SHA-1, 6 digits: what the authenticator app shows for ``step``."""

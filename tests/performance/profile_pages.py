@@ -24,7 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def configure(database_url: str, cache_url: str) -> None:
+def configure(database_url: str, cache_url: str, **environment: str) -> None:
+    """Django set up on the bench database; ``environment`` adds or replaces variables."""
     keys = ROOT / "var" / "bench-keys.env"
     if not keys.exists():
         sys.exit("var/bench-keys.env is missing: run `make bench` once to seed iacs_bench.")
@@ -42,6 +43,7 @@ def configure(database_url: str, cache_url: str) -> None:
         CELERY_BROKER_URL=cache_url,  # nothing is queued or sent: these pages only read
         EMAIL_URL="smtp://127.0.0.1:1",
     )
+    os.environ.update(environment)
     import django
     from django.core.management import call_command
 
@@ -116,13 +118,19 @@ def measure(client, address: str, repeat: int) -> list[float]:
     return times
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeat", type=int, default=200)
-    parser.add_argument("--pages", help="comma-separated names (default: all)")
-    parser.add_argument("--profile", help="print this page's cProfile")
+def bench_parser(description: str, *, repeat: int) -> argparse.ArgumentParser:
+    """The options every in-process tool takes: how many times, and which database and cache."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--repeat", type=int, default=repeat)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/iacs_bench")
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/9")
+    return parser
+
+
+def main() -> None:
+    parser = bench_parser(__doc__.split("\n")[0], repeat=200)
+    parser.add_argument("--pages", help="comma-separated names (default: all)")
+    parser.add_argument("--profile", help="print this page's cProfile")
     options = parser.parse_args()
     configure(options.database_url, options.cache_url)
 
