@@ -109,6 +109,8 @@ def _lock_for_decision(*, access_request_id: int, approver) -> AccessRequest:
     locked = next(
         iter(
             routing.decidable_requests(user=approver)
+            .select_related(None)
+            .select_related("organization", "group__organization")
             .select_for_update(of=("self",))
             .order_by()
             .filter(pk=access_request_id)[:1]
