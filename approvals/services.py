@@ -37,6 +37,9 @@ class DecisionError(Exception):
     """The decision cannot be made; the message is safe to show the approver."""
 
 
+# The fields every decision (approve, deny) sets; the status is checked by the save (django-fsm).
+DECISION_FIELDS = ["status", "decided_at", "decided_by"]
+
 GROUP_KINDS = {
     AccessRequest.GroupAction.CREATE_PROVIDER: UserGroup.Kind.PROVIDER,
     AccessRequest.GroupAction.CREATE_SURROGATE: UserGroup.Kind.SURROGATE,
@@ -96,15 +99,35 @@ def access_request_submit(*, access_request: AccessRequest) -> AccessRequest:
 
 
 def _lock_for_decision(*, access_request_id: int, approver) -> AccessRequest:
-    access_request = AccessRequest.objects.select_for_update().get(pk=access_request_id)
+    """The request, locked, if it is pending and ``approver`` may decide it; else DecisionError.
+
+    One query: the approver's queue (``routing.decidable_requests``, which
+    tests/approvals/test_routing.py holds equal to ``routing.can_decide``) narrowed to this
+    request and locked, with the organization and group the decision reads. PostgreSQL checks
+    the conditions again on the row it locks, so a decision committed meanwhile leaves nothing.
+    """
+    locked = next(
+        iter(
+            routing.decidable_requests(user=approver)
+            .select_related(None)
+            .select_related("organization", "group__organization")
+            .select_for_update(of=("self",))
+            .order_by()
+            .filter(pk=access_request_id)[:1]
+        ),
+        None,
+    )
+    if locked is not None:
+        return locked
+    access_request = AccessRequest.objects.only("tracking_number", "status").get(
+        pk=access_request_id
+    )
     if access_request.status != AccessRequest.Status.SUBMITTED:
         raise DecisionError(
             f"Request {access_request.tracking_number} has already been "
             f"{access_request.get_status_display().lower()}; no decision was recorded."
         )
-    if not routing.can_decide(user=approver, access_request=access_request):
-        raise DecisionError("You are not permitted to decide this request.")
-    return access_request
+    raise DecisionError("You are not permitted to decide this request.")
 
 
 def _refuse_if_suspended(access_request: AccessRequest) -> None:
@@ -166,10 +189,12 @@ def access_request_approve(*, access_request_id: int, approver, note: str = "") 
         organization=access_request.organization,
         group=group,
         granted_by=approver,
+        new_account=new_account,
     )
     access_request.applicant = user
     access_request.approve(by=approver)
-    access_request.save()
+    # What the decision changed: the encrypted SSN and date of birth are not written again.
+    access_request.save(update_fields=DECISION_FIELDS + ["applicant"])
     request_event(
         access_request,
         RequestAction.APPROVED,
@@ -260,7 +285,7 @@ def access_request_deny(
         access_request, by=approver, reason=f"Request {access_request.tracking_number} denied"
     )
     access_request.deny(by=approver, reason=reason, note=note)
-    access_request.save()
+    access_request.save(update_fields=DECISION_FIELDS + ["denial_reason", "decision_note"])
     request_event(
         access_request,
         RequestAction.DENIED,

@@ -80,13 +80,14 @@ class DecisionView(LoginRequiredMixin, FormView):
             return self.handle_no_permission()
         # The request and whether the user may decide it, in one query: the queue's own
         # (tests/approvals/test_routing.py holds it equal to routing.can_decide), with only the
-        # rows this page shows, unsorted. The full SSN is not shown, so not read (nor
-        # decrypted); a decision reads the request again under a lock (services).
+        # rows this page shows (the organization, the group of a UGA or end user), unsorted.
+        # The full SSN is not shown, so not read (nor decrypted); a decision reads the request
+        # again under a lock (services).
         tracking_number = kwargs["tracking_number"]
         decidable = (
             routing.decidable_requests(user=request.user)
             .select_related(None)
-            .select_related("organization", "community")
+            .select_related("organization", "group", "community")
             .defer("ssn")
             .order_by()
             .filter(tracking_number=tracking_number)

@@ -21,18 +21,29 @@ def role_assign(
     organization: Organization | None,
     granted_by,
     group: UserGroup | None = None,
+    new_account: bool = False,
 ) -> RoleAssignment:
-    """Grant a role; granting one the person already holds there changes nothing."""
+    """Grant a role; granting one the person already holds there changes nothing.
+
+    ``new_account``: the account was made in this transaction and holds no role yet, so the
+    role is made without looking for it first.
+    """
     if group is not None:
         organization = group.organization
-    assignment, created = RoleAssignment.objects.get_or_create(
-        user=user,
-        role=role,
-        organization=organization,
-        group=group,
-        status=RoleAssignment.Status.ACTIVE,
-        defaults={"granted_by": granted_by},
-    )
+    fields = {
+        "user": user,
+        "role": role,
+        "organization": organization,
+        "group": group,
+        "status": RoleAssignment.Status.ACTIVE,
+    }
+    if new_account:
+        assignment = RoleAssignment.objects.create(**fields, granted_by=granted_by)
+        created = True
+    else:
+        assignment, created = RoleAssignment.objects.get_or_create(
+            **fields, defaults={"granted_by": granted_by}
+        )
     if created:
         audit_record(
             action="role.granted",

@@ -61,7 +61,9 @@ def email_enqueue(
 
     ``params`` are what the event's builder needs (ids, plain words); ``to`` the recipients as
     the caller knows them, shown to the help desk until the builder says whom it went to.
-    ``follows``: send only after that email is sent (the User ID before the password).
+    ``follows``: send only after that email is sent (the User ID before the password). Such an
+    email is handed to Celery when that one is sent (``delivery``), not on this commit, where its
+    task could only find it waiting; should that one be sent meanwhile, the redispatch sends it.
     """
     builder_for(event)  # an unknown event fails here, in the caller's transaction
     if refusal := _params_refusal(params):
@@ -74,7 +76,8 @@ def email_enqueue(
         status=OutgoingEmail.Status.QUEUED,
         next_attempt_at=timezone.now(),
     )
-    transaction.on_commit(partial(outgoing_email_dispatch, email_id=email.pk))
+    if follows is None or follows.status not in OutgoingEmail.UNSENT:
+        transaction.on_commit(partial(outgoing_email_dispatch, email_id=email.pk))
     return email
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from kombu.exceptions import OperationalError
 
-from .profile_pages import anonymous_client, bench_parser, configure, measure
+from .profile_pages import anonymous_client, bench_parser, configure, measure_get
 from .run import RATE_LIMITED, write_persons
 from .services import free_port
 
@@ -123,7 +123,7 @@ def main() -> None:
 
     sink = serve(host="127.0.0.1", port=sink_port, echo=False)
     try:
-        floor = statistics.median(measure(anonymous_client(), "/bench/floor/", options.repeat))
+        floor = statistics.median(measure_get("/bench/floor/", anonymous_client(), options.repeat))
         email_step(3)  # warm up: templates, the broker's connection
         profiler = cProfile.Profile()
         times, verifications = email_step(

@@ -8,7 +8,15 @@ measures one page at a time with Django's test client, in one process, on the sa
 (``iacs_bench``, seeded by `make bench`, whose keys are read from var/bench-keys.env) and with
 the same settings (tests.performance.settings), and prints each page's median and its ratio to
 the floor of the same visitor. ``--profile NAME`` prints that page's cProfile, by cumulative
-time. Pages only read here: nothing is approved, submitted or sent.
+time.
+
+Pages only read, except "approve: decision POST": each of its requests approves another request
+of the bench Security Official's queue (topped up again to 5,000 when it runs short, as
+`make bench` does), with the CSRF token, as in production: the account is made, the role
+granted, audited, and the emails queued and handed to the broker when the transaction commits.
+The broker is the ``--cache-url`` Redis database (so the publishing really happens); no worker
+takes the tasks, which are purged from it afterwards, and the emails stay queued in the
+database, unsent. Leave that page out (``--pages``) where nothing may be approved.
 """
 
 import argparse
@@ -16,9 +24,11 @@ import cProfile
 import logging
 import os
 import pstats
+import re
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +50,7 @@ def configure(database_url: str, cache_url: str, **environment: str) -> None:
         COOKIES_SECURE="false",
         ALLOWED_HOSTS="testserver",
         PORTAL_BASE_URL="http://testserver",
-        CELERY_BROKER_URL=cache_url,  # nothing is queued or sent: these pages only read
+        CELERY_BROKER_URL=cache_url,  # the decision POST publishes here; purged after it
         EMAIL_URL="smtp://127.0.0.1:1",
     )
     os.environ.update(environment)
@@ -61,7 +71,7 @@ def signed_in_client(username: str):
     from accounts.models import AuthenticatorApp, User
 
     user = User.objects.get(username=username)
-    client = Client()
+    client = Client(enforce_csrf_checks=True)
     client.force_login(user, backend="accounts.backends.UserIdBackend")
     session = client.session
     device = AuthenticatorApp.objects.filter(user=user, confirmed=True).first()
@@ -77,37 +87,14 @@ def anonymous_client():
 
     from accounts.middleware import PORTAL_ENTERED_SESSION_KEY
 
-    client = Client()
+    client = Client(enforce_csrf_checks=True)
     session = client.session
     session[PORTAL_ENTERED_SESSION_KEY] = True
     session.save()
     return client
 
 
-def pages() -> dict:
-    """name -> (visitor, address). Visitors: anonymous, so (BENCHSO), user (BENCHUSER)."""
-    from accounts.models import User
-    from approvals.models import AccessRequest
-    from approvals.routing import decidable_requests
-    from approvals.seeding.bench import SO_USERNAME
-
-    so = User.objects.get(username=SO_USERNAME)
-    number = decidable_requests(user=so).values_list("tracking_number", flat=True).first()
-    assert AccessRequest.objects.filter(tracking_number=number).exists(), "the queue is empty"
-    return {
-        "floor": ("anonymous", "/bench/floor/"),
-        "warning page": ("anonymous", "/"),
-        "sign-in page": ("anonymous", "/login/"),
-        "floor (so)": ("so", "/bench/floor/"),
-        "queue: first page": ("so", "/approvals/"),
-        "queue: last page": ("so", "/approvals/?page=200"),
-        "approve: request page": ("so", f"/approvals/{number}/"),
-        "floor (user)": ("user", "/bench/floor/"),
-        "my profile": ("user", "/profile/"),
-    }
-
-
-def measure(client, address: str, repeat: int) -> list[float]:
+def measure_get(address: str, client, repeat: int) -> list[float]:
     response = client.get(address)
     assert response.status_code == 200, (address, response.status_code)
     times = []
@@ -116,6 +103,83 @@ def measure(client, address: str, repeat: int) -> list[float]:
         client.get(address)
         times.append((time.perf_counter() - start) * 1000)
     return times
+
+
+def get(address: str):
+    return partial(measure_get, address)
+
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def queue_numbers(so, count: int) -> list[str]:
+    """The tracking numbers of ``count`` requests of the SO's queue, oldest first."""
+    from approvals.routing import decidable_requests
+    from approvals.seeding.bench import bench_queue_top_up
+    from approvals.seeding.national import Scale
+
+    if decidable_requests(user=so).count() < count:
+        bench_queue_top_up(size=max(Scale.queue, count), out=lambda message: None)
+    numbers = list(decidable_requests(user=so).values_list("tracking_number", flat=True)[:count])
+    assert len(numbers) == count, "the queue is too short"
+    return numbers
+
+
+def measure_approvals(client, repeat: int) -> list[float]:
+    """Approve a different request of the SO's queue each time; the first one warms up."""
+    from accounts.models import User
+    from approvals.models import AccessRequest
+    from approvals.seeding.bench import SO_USERNAME
+    from iacs_portal.celery import app
+
+    numbers = queue_numbers(User.objects.get(username=SO_USERNAME), repeat + 1)
+    page = client.get(f"/approvals/{numbers[0]}/")
+    token = CSRF_INPUT.search(page.content.decode())[1]
+    times = []
+    for number in numbers:
+        start = time.perf_counter()
+        response = client.post(
+            f"/approvals/{number}/", {"decision": "approve", "csrfmiddlewaretoken": token}
+        )
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 302, (number, response.status_code)
+        # The message is shown by the queue the POST redirects to, which is not measured here.
+        client.cookies.pop("messages", None)
+    approved = AccessRequest.objects.filter(
+        tracking_number__in=numbers, status=AccessRequest.Status.APPROVED
+    )
+    assert approved.count() == len(numbers), "a decision was refused"
+    app.control.purge()  # no worker takes the emails' tasks here
+    return times[1:]
+
+
+def pages() -> dict:
+    """name -> (visitor, timer). Visitors: anonymous, so (BENCHSO), user (BENCHUSER).
+
+    A timer takes the visitor's client and the repeat count, and returns the times in ms.
+    """
+    from accounts.models import User
+    from approvals.models import AccessRequest
+    from approvals.routing import decidable_requests
+    from approvals.seeding.bench import SO_USERNAME
+
+    so = User.objects.get(username=SO_USERNAME)
+    # The newest: the decision POST approves the oldest first.
+    newest = decidable_requests(user=so).reverse()
+    number = newest.values_list("tracking_number", flat=True).first()
+    assert AccessRequest.objects.filter(tracking_number=number).exists(), "the queue is empty"
+    return {
+        "floor": ("anonymous", get("/bench/floor/")),
+        "warning page": ("anonymous", get("/")),
+        "sign-in page": ("anonymous", get("/login/")),
+        "floor (so)": ("so", get("/bench/floor/")),
+        "queue: first page": ("so", get("/approvals/")),
+        "queue: last page": ("so", get("/approvals/?page=200")),
+        "approve: request page": ("so", get(f"/approvals/{number}/")),
+        "approve: decision POST": ("so", measure_approvals),
+        "floor (user)": ("user", get("/bench/floor/")),
+        "my profile": ("user", get("/profile/")),
+    }
 
 
 def bench_parser(description: str, *, repeat: int) -> argparse.ArgumentParser:
@@ -148,14 +212,14 @@ def main() -> None:
         chosen = {name: chosen[name] for name in chosen if name in names or name in floors.values()}
     medians = {}
     print(f"{'page':32} {'p50 ms':>8} {'ratio':>6}")
-    for name, (visitor, address) in chosen.items():
-        medians[name] = statistics.median(measure(clients[visitor], address, options.repeat))
+    for name, (visitor, timer) in chosen.items():
+        medians[name] = statistics.median(timer(clients[visitor], options.repeat))
         ratio = medians[name] / medians[floors[visitor]]
         print(f"{name:32} {medians[name]:8.2f} {ratio:6.2f}", flush=True)
     if options.profile:
-        visitor, address = chosen[options.profile]
+        visitor, timer = chosen[options.profile]
         profiler = cProfile.Profile()
-        profiler.runcall(measure, clients[visitor], address, options.repeat)
+        profiler.runcall(timer, clients[visitor], options.repeat)
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
 
 
