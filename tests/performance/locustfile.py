@@ -27,14 +27,6 @@ def keep_sample(name, response_time, exception, **_):
             samples.write(f"{name}\t{response_time:.3f}\n")
 
 
-# The wizard's first steps, as a new Backup Security Official: (label, address, what is posted).
-WIZARD_START = [
-    ("terms", "/register/community/provider-supplier/", {"accept": "on"}),
-    ("role", "/register/role/", {"role": "bso"}),
-    ("role terms", "/register/role-terms/", {"accept": "on"}),
-]
-
-
 class PortalUser(HttpUser):
     abstract = True
     wait_time = between(0.05, 0.15)
@@ -74,7 +66,7 @@ class PortalUser(HttpUser):
 
     def start_wizard(self):
         """The wizard's first steps, not measured: a scenario that measures a later one."""
-        for _label, url, data in WIZARD_START:
+        for _label, url, data in portal.WIZARD_START:
             self.post(url, "setup: wizard", data)
 
     def sign_in(self, pool: portal.SignInPool, password_name: str, code_name: str):
@@ -110,7 +102,7 @@ class Registration(PortalUser):
     @task
     def register(self):
         self.enter_portal()
-        for label, url, data in WIZARD_START:
+        for label, url, data in portal.WIZARD_START:
             self.get(url, f"reg: {label} GET")
             self.post(url, f"reg: {label} POST", data)
         person = portal.next_person("reg")
