@@ -82,7 +82,11 @@ def _create_proposed_rows(access_request: AccessRequest) -> None:
 def access_request_submit(*, access_request: AccessRequest) -> AccessRequest:
     _create_proposed_rows(access_request)
     access_request.submit()
-    access_request.save()
+    # The wizard saved every step's fields as they were entered: only what submitting changes
+    # is written (not the encrypted SSN and date of birth again, each a new Fernet token).
+    access_request.save(
+        update_fields=["status", "submitted_at", "tracking_number", "organization", "group"]
+    )
     request_event(
         access_request,
         RequestAction.SUBMITTED,

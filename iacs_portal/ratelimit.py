@@ -5,8 +5,9 @@ sign-in, forgot password, forgot User ID) allows ``rate`` attempts by one client
 fixed window of ``window`` that starts at that client's first attempt; the attempt after the
 last allowed one is refused until the window ends, and the next attempt then opens a new window.
 A fixed window is one counter per client and action (``cache.add`` then ``cache.incr``, both
-atomic in Redis and in the local-memory cache), and at worst lets through twice the rate across
-a window's edge, which is acceptable for limits meant to stop automated guessing.
+atomic in Redis and in the local-memory cache; with Redis both in one MULTI, one round trip),
+and at worst lets through twice the rate across a window's edge, which is acceptable for limits
+meant to stop automated guessing.
 
 The client address is the audit trail's (``client_address_of``: REMOTE_ADDR, or the last entry
 of the header our own proxy sets when AUDIT_TRUSTED_PROXY_HEADER names it), so a client cannot
@@ -28,7 +29,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.shortcuts import render
 
 from iacs_portal.audit.middleware import client_address_of
@@ -77,19 +79,41 @@ def _count(*, action: str, client: str, rate: int, window: timedelta) -> RateLim
     seconds = max(1, int(window.total_seconds()))
     key = f"ratelimit:{action}:{client}"
     now = time.time()
-    # The window starts at the first attempt; incr keeps the expiry that add set.
-    if cache.add(key, 0, timeout=seconds):
-        cache.set(f"{key}:start", now, timeout=seconds)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between add and incr: a new window
-        cache.set(key, 1, timeout=seconds)
-        cache.set(f"{key}:start", now, timeout=seconds)
-        attempts = 1
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        attempts = _count_in_redis(backend, key, seconds=seconds, now=now)
+    else:
+        attempts = _count_in_cache(key, seconds=seconds, now=now)
     if attempts <= rate:
         return RateLimitDecision(allowed=True, retry_after=0)
     started = cache.get(f"{key}:start", now)
     return RateLimitDecision(allowed=False, retry_after=max(1, math.ceil(started + seconds - now)))
+
+
+def _count_in_cache(key: str, *, seconds: int, now: float) -> int:
+    # The window starts at the first attempt; incr keeps the expiry that add set.
+    if cache.add(key, 0, timeout=seconds):
+        cache.set(f"{key}:start", now, timeout=seconds)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr: a new window
+        cache.set(key, 1, timeout=seconds)
+        cache.set(f"{key}:start", now, timeout=seconds)
+        return 1
+
+
+def _count_in_redis(backend: RedisCache, key: str, *, seconds: int, now: float) -> int:
+    """The same count in one round trip where the cache API takes three (add, then incr, which
+    asks whether the key exists first): both commands in one MULTI, so no expiry comes between
+    them. The counter is the plain integer the cache API stores, under the cache's own key."""
+    counter = backend.make_and_validate_key(key)
+    with backend._cache.get_client(counter, write=True).pipeline() as pipeline:
+        pipeline.set(counter, 0, ex=seconds, nx=True)
+        pipeline.incr(counter)
+        created, attempts = pipeline.execute()
+    if created:
+        cache.set(f"{key}:start", now, timeout=seconds)
+    return attempts
 
 
 def rate_limit_request(request, action: str) -> RateLimitDecision:

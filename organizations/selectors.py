@@ -17,7 +17,10 @@ def _search_scope(*, name: str, country: str, state: str, community=None) -> Que
 
 
 def organization_search(*, name: str, country: str, state: str, community=None) -> QuerySet:
-    """SPEC 4.10: all or part of the business name plus country and state; approved only."""
+    """SPEC 4.10: all or part of the business name plus country and state; approved only.
+
+    ``community``, when given, is a Community or its id (as a draft holds it, unread).
+    """
     return (
         _search_scope(name=name, country=country, state=state, community=community)
         .filter(status=Organization.Status.APPROVED)

@@ -1,4 +1,5 @@
-"""iacs_portal/form_renderer.py: selects written in Python are Django's own markup, byte for byte."""
+"""iacs_portal/form_renderer.py: selects and inputs written in Python are Django's own markup,
+byte for byte."""
 
 from unittest import mock
 
@@ -43,8 +44,57 @@ def test_a_select_is_written_as_the_templates_write_it(name, data):
     assert "<option" in fast
 
 
-def test_the_templates_are_not_used_for_a_stock_select():
-    field = Every(BOUND)["state"]
+class Inputs(forms.Form):
+    text = forms.CharField(widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    number = forms.IntegerField()
+    email = forms.EmailField()
+    url = forms.URLField(assume_scheme="https")
+    password = forms.CharField(widget=forms.PasswordInput(render_value=True))
+    hidden = forms.CharField(widget=forms.HiddenInput)
+    date = forms.DateField(widget=forms.DateInput(format="%m/%d/%Y"))
+    when = forms.DateTimeField()
+    time = forms.TimeField()
+    search = forms.CharField(widget=forms.SearchInput)
+    tel = forms.CharField(widget=forms.TelInput)
+    color = forms.CharField(widget=forms.ColorInput)
+    checkbox = forms.BooleanField()
+    unchecked = forms.BooleanField(required=False)
+    disabled = forms.CharField(disabled=True, initial='a "quoted" <b> & value')
+    safe = forms.CharField(initial=mark_safe("<em>Safe</em>"))
+
+
+INPUTS_BOUND = {
+    "text": 'Pat "P" <O\'Neil> & Co', "number": "12", "email": "a@b.org", "url": "x",
+    "password": "s3cret<", "hidden": "h&", "date": "04/28/1986", "when": "2026-01-02 03:04",
+    "time": "nope", "search": "Lak", "tel": "(410) 555-0100", "color": "#ff0000",
+    "checkbox": "on",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("data", [None, INPUTS_BOUND, {"number": "x"}])
+@pytest.mark.parametrize("name", list(Inputs.base_fields))
+def test_an_input_is_written_as_the_templates_write_it(name, data):
+    form = Inputs(data) if data is not None else Inputs()
+    form.is_valid()
+    field = form[name]
+    attrs = {"class": "usa-input", "aria-describedby": "x_hint", "required": True, "off": False}
+    fast = field.field.widget.render(field.html_name, field.value(), attrs, renderer=FAST)
+    stock = field.field.widget.render(field.html_name, field.value(), attrs, renderer=STOCK)
+    assert fast == stock
+    assert fast.startswith("<input")
+
+
+def test_an_input_template_overridden_by_an_app_is_used():
+    renderer = FormRenderer()
+    overridden = mock.Mock()
+    overridden.origin.name = "/somewhere/app/templates/django/forms/widgets/input.html"
+    with mock.patch.object(FormRenderer, "get_template", return_value=overridden):
+        assert renderer.stock_inputs == frozenset()
+    assert "django/forms/widgets/text.html" in FormRenderer().stock_inputs
+
+
+@pytest.mark.parametrize("field", [Every(BOUND)["state"], Inputs(INPUTS_BOUND)["text"]])
+def test_the_templates_are_not_used_for_a_stock_select_or_input(field):
     with mock.patch.object(DjangoTemplates, "render", side_effect=AssertionError) as render:
         field.field.widget.render(field.html_name, field.value(), {}, renderer=FormRenderer())
     render.assert_not_called()

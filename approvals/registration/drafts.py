@@ -43,23 +43,30 @@ def draft_start_for_user(request, *, community, kind: str, **fields) -> AccessRe
     return draft
 
 
-def draft_for(request, *, related: tuple[str, ...] = ()) -> AccessRequest | None:
+def draft_for(
+    request, *, related: tuple[str, ...] = (), lock: bool = False
+) -> AccessRequest | None:
     """The visitor's live draft, or None (never started, submitted, or expired and removed).
 
-    Read with its community, organization and group, which most steps show, and ``related``
-    (the email verification, for the one step that checks its code).
+    Read alone, or with the relations in ``related`` that the caller reads (the community,
+    organization, group, email verification): each joined relation costs a step more to
+    compile and load than the draft itself, so a step names only those it shows or checks.
+
+    ``lock`` (submitting): the row is locked as it is read, in the request's transaction, and
+    returned whatever its status: a second submit that waited here for the first one's lock
+    finds the request submitted, not a draft gone missing.
     """
     draft_id = request.session.get(DRAFT_SESSION_KEY)
     if draft_id is None:
         return None
     # By id alone, unordered: ``first()`` would sort the one row (by the model's ordering, or
     # by pk), compiling an ORDER BY on every step of the wizard for nothing.
-    found = (
-        AccessRequest.objects.select_related("community", "organization", "group", *related)
-        .filter(pk=draft_id, status=AccessRequest.Status.DRAFT)
-        .order_by()[:1]
-    )
-    draft = next(iter(found), None)
+    found = AccessRequest.objects.select_related(*related).filter(pk=draft_id).order_by()
+    if lock:
+        found = found.select_for_update(of=("self",))
+    else:
+        found = found.filter(status=AccessRequest.Status.DRAFT)
+    draft = next(iter(found[:1]), None)
     if draft is None or draft.is_stale_draft():
         draft_discard(request)
         return None

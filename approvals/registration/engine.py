@@ -30,11 +30,11 @@ def wizard_title(draft: AccessRequest | None) -> str:
 
 class StepView(FormView):
     step: Step
-    draft_related: tuple[str, ...] = ()  # more of the draft's relations this step reads
+    draft_related: tuple[str, ...] = ()  # the draft's relations this step reads (draft_for)
 
     def dispatch(self, request, *args, **kwargs):
         had_draft = DRAFT_SESSION_KEY in request.session
-        self.draft = draft_for(request, related=self.draft_related)
+        self.draft = self.load_draft(request)
         if self.draft is None:
             if request.session.get(SUBMITTED_SESSION_KEY):
                 return redirect("registration:acknowledgement")
@@ -52,6 +52,9 @@ class StepView(FormView):
         if not wizard.is_reachable(self.step, **self.position()):
             return redirect(self.next_url())
         return super().dispatch(request, *args, **kwargs)
+
+    def load_draft(self, request) -> AccessRequest | None:
+        return draft_for(request, related=self.draft_related)
 
     def position(self) -> dict:
         draft = self.draft

@@ -99,7 +99,7 @@ class OrganizationView(StepView):
     def criteria(self) -> dict | None:
         if not self.search.is_bound or not self.search.is_valid():
             return None
-        return {**self.search.cleaned_data, "community": self.draft.community}
+        return {**self.search.cleaned_data, "community": self.draft.community_id}
 
     @cached_property
     def page(self) -> tuple[list[Organization], int, int]:
@@ -114,13 +114,10 @@ class OrganizationView(StepView):
     def get_form_kwargs(self):
         shown, rows = Organization.objects.none(), None
         if self.criteria and self.request.method == "POST":
-            # The first page's ids by name, then those rows by id: the name search runs once
-            # (and the counts, shown with the results, are not read for a valid choice).
-            matches = organization_search(**self.criteria)
-            first_ids = list(matches.values_list("pk", flat=True)[:SEARCH_RESULT_LIMIT])
-            shown = Organization.objects.filter(
-                pk__in=first_ids, status=Organization.Status.APPROVED
-            ).order_by("legal_name")
+            # A choice is an approved organization matching the search posted with it: checked
+            # by its id, one row by primary key, without running the name search. (Only the
+            # first page of matches is listed; the list is read only to show it again.)
+            shown = organization_search(**self.criteria)
         elif self.criteria:
             # The results with their counts in one read; the list is drawn from those rows.
             rows = self.page[0]
@@ -139,6 +136,11 @@ class OrganizationView(StepView):
             unselectable_count=unselectable,
             **kwargs,
         )
+
+    def form_invalid(self, form):
+        if self.criteria:  # the search's first page, listed again with the error
+            form.fields["organization"].rows = self.page[0]
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         organization = form.cleaned_data["organization"]
@@ -173,6 +175,7 @@ class GroupActionView(StepView):
 
     step = Step.GROUP_ACTION
     template_name = "register/group_action.html"
+    draft_related = ("organization",)
     form_class = role_forms.GroupActionForm
 
     def get_initial(self):
@@ -204,6 +207,7 @@ class UserGroupView(StepView):
 
     step = Step.USER_GROUP
     template_name = "register/user_group.html"
+    draft_related = ("organization",)
 
     @property
     def creates_group(self) -> bool:

@@ -23,8 +23,17 @@ class ReviewView(StepView):
 
     step = Step.REVIEW
     template_name = "register/review.html"
+    draft_related = ("community", "organization", "group")
 
     form_class = django_forms.Form
+
+    def load_draft(self, request):
+        if request.method == "POST":
+            # Submit pressed twice at once (a double click): the second post waits here until
+            # the first is done, then finds the request submitted and shows the same
+            # acknowledgement. Submitting reads the organization (is it still approved?).
+            return draft_for(request, related=("organization",), lock=True)
+        return super().load_draft(request)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -55,18 +64,9 @@ class ReviewView(StepView):
         return redirect(step_url(step))
 
     def form_valid(self, form):
-        draft = self.draft
-        # Submit pressed twice at once (a double click): the second post waits here until the
-        # first is done, then finds the request submitted and shows the same acknowledgement.
-        locked = (
-            AccessRequest.objects.select_for_update()
-            .filter(pk=draft.pk)
-            .values_list("status", flat=True)
-            .order_by()[:1]
-        )
-        status = next(iter(locked), None)
-        if status != AccessRequest.Status.DRAFT:
-            return self.submitted_meanwhile(status)
+        draft = self.draft  # locked (load_draft)
+        if draft.status != AccessRequest.Status.DRAFT:
+            return self.submitted_meanwhile()
         organization = draft.organization
         if organization is not None and organization.status != Organization.Status.APPROVED:
             return self.send_back(
@@ -96,10 +96,8 @@ class ReviewView(StepView):
         self.request.session[SUBMITTED_SESSION_KEY] = draft.pk
         return redirect("registration:acknowledgement")
 
-    def submitted_meanwhile(self, status: str | None):
+    def submitted_meanwhile(self):
         self.request.session.pop(DRAFT_SESSION_KEY, None)
-        if status is None:  # cancelled in another tab: nothing is left of it
-            return redirect("registration:start")
         self.request.session[SUBMITTED_SESSION_KEY] = self.draft.pk
         return redirect("registration:acknowledgement")
 

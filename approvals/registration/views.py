@@ -87,6 +87,7 @@ class RoleView(StepView):
     step = Step.ROLE
     template_name = "register/role.html"
     form_class = forms.RoleForm
+    draft_related = ("community",)
 
     def get_form_kwargs(self):
         held = set()

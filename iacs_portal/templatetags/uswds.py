@@ -1,6 +1,10 @@
 """Helpers for the ``uswds`` crispy-forms template pack (templates/uswds/)."""
 
 from django import forms, template
+from django.template.defaultfilters import join
+from django.template.loader import get_template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -61,3 +65,42 @@ def option_description(choice) -> str:
 def error_target(field) -> str:
     """The id the error summary links to: the control, or a radio group's first option."""
     return field.id_for_label or f"{field.auto_id}_0"
+
+
+@register.simple_tag
+def uswds_field(field):
+    """``uswds/field.html`` for one field, byte for byte: a text box, select, text area or
+    checkbox written here (the template's some twenty lookups a field, each field of a form),
+    radio buttons and check box groups through the template. tests/test_uswds_field.py compares
+    the two."""
+    if field.is_hidden or is_choice_group(field):
+        return get_template("uswds/field.html").render({"field": field})
+    errors = field.errors
+    group = ' usa-form-group--error"' if errors else '"'
+    label_for = conditional_escape(field.id_for_label)
+    label = conditional_escape(field.label)
+    hint = error = ""
+    if field.help_text:
+        hint = (
+            f'<div class="usa-hint" id="{conditional_escape(field.auto_id)}_hint">'
+            f"{conditional_escape(field.help_text)}</div>"
+        )
+    if errors:
+        error = (
+            f'<span class="usa-error-message" id="{conditional_escape(field.auto_id)}_error">'
+            f"{join(errors, ' ', autoescape=True)}</span>"
+        )
+    widget = uswds_widget(field)
+    if is_checkbox(field):
+        html = (
+            f'\n<div class="usa-form-group{group}>\n  {error}\n  <div class="usa-checkbox">\n'
+            f'    {widget}\n    <label class="usa-checkbox__label" for="{label_for}">{label}'
+            f"</label>\n  </div>\n  {hint}\n</div>\n\n"
+        )
+    else:
+        optional = "" if field.field.required else " (optional)"
+        html = (
+            f'\n<div class="usa-form-group{group}>\n  <label class="usa-label" for="{label_for}">'
+            f"{label}{optional}</label>\n  {hint}\n  {error}\n  {widget}\n</div>\n\n"
+        )
+    return mark_safe(html)  # noqa: S308 - every part escaped above, or safe markup

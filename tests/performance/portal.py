@@ -1,7 +1,8 @@
 """What the load test's users share: the bench's accounts and persons, one-time codes, the
 verification codes from the mail sink's spool, and the forms of the registration wizard.
 
-Read by the locustfile (tests/performance/locustfile.py); the harness (run.py) passes what a
+Read by the locustfile (tests/performance/locustfile.py) and by profile_pages.py's walk of the
+wizard; the harness (run.py) passes what a
 run needs in the environment: BENCH_PASSWORD, BENCH_TOTP_KEY, BENCH_PERSONS (the SSA stub's CSV),
 BENCH_SPOOL_DIR (the mail sink's), BENCH_SIGN_IN_POOL.
 """
@@ -146,6 +147,13 @@ def search_terms(chooser: random.Random) -> dict:
         name = word  # a whole word
     return {"name": name, "country": "US", "state": chooser.choices(STATES, WEIGHTS)[0]}
 
+
+# The wizard's first steps, as a new Backup Security Official: (label, address, what is posted).
+WIZARD_START = [
+    ("terms", "/register/community/provider-supplier/", {"accept": "on"}),
+    ("role", "/register/role/", {"role": "bso"}),
+    ("role terms", "/register/role-terms/", {"accept": "on"}),
+]
 
 CONTACT = {
     "company_name": "Bench Clinic",

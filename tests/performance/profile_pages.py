@@ -32,10 +32,15 @@ from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+PERSONS = ROOT / "var" / "profile" / "ssa-persons.csv"
 
 
-def configure(database_url: str, cache_url: str, **environment: str) -> None:
-    """Django set up on the bench database; ``environment`` adds or replaces variables."""
+def configure(database_url: str, cache_url: str, *, persons: int = 0, **environment: str) -> None:
+    """Django set up on the bench database; ``environment`` adds or replaces variables.
+
+    ``persons``: that many new people for the SSA stub (var/profile/ssa-persons.csv), and the
+    per-client rate limits raised as `make bench` does, for tools that register people.
+    """
     keys = ROOT / "var" / "bench-keys.env"
     if not keys.exists():
         sys.exit("var/bench-keys.env is missing: run `make bench` once to seed iacs_bench.")
@@ -53,6 +58,14 @@ def configure(database_url: str, cache_url: str, **environment: str) -> None:
         CELERY_BROKER_URL=cache_url,  # the decision POST publishes here; purged after it
         EMAIL_URL="smtp://127.0.0.1:1",
     )
+    if persons:
+        from .run import RATE_LIMITED, write_persons
+
+        PERSONS.parent.mkdir(parents=True, exist_ok=True)
+        write_persons(PERSONS, persons)
+        os.environ.update(SSA_STUB_RECORDS=str(PERSONS), BENCH_PERSONS=str(PERSONS))
+        for action in RATE_LIMITED:  # every request comes from the one test client's address
+            os.environ[f"RATE_LIMIT_{action.upper()}_RATE"] = "10000000"
     os.environ.update(environment)
     import django
     from django.core.management import call_command
@@ -82,12 +95,18 @@ def signed_in_client(username: str):
     return client
 
 
-def anonymous_client():
+def anonymous_client(client=None):
+    """A client past the warning page, in a new session: ``client`` itself when given, whose
+    handler has its middleware loaded already (whitenoise's scan of the static files takes
+    seconds)."""
+    from http.cookies import SimpleCookie
+
     from django.test import Client
 
     from accounts.middleware import PORTAL_ENTERED_SESSION_KEY
 
-    client = Client(enforce_csrf_checks=True)
+    client = client or Client()
+    client.cookies = SimpleCookie()
     session = client.session
     session[PORTAL_ENTERED_SESSION_KEY] = True
     session.save()

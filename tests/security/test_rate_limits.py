@@ -1,6 +1,8 @@
 """Per-client rate limits (iacs_portal.ratelimit): N attempts allowed, N+1 refused with an
 accessible 429 page saying how long to wait, allowed again once the window has passed."""
 
+import os
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -70,6 +72,36 @@ def test_clients_and_actions_are_counted_apart():
     assert rate_limit_hit(
         action="forgot_password", client="a", rate=1, window=timedelta(minutes=1)
     ).allowed
+
+
+@pytest.mark.parametrize("rate", [1, 3])
+def test_counted_in_redis_as_in_any_cache(settings, rate):
+    """Production's cache: the count in one MULTI, stored as the cache API stores it."""
+    import redis
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CELERY_TEST_BROKER_URL"],
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    client = f"test-{uuid.uuid4()}"
+    try:
+        cache.delete("probe")
+    except redis.ConnectionError:
+        pytest.skip("Redis does not answer at CELERY_TEST_BROKER_URL")
+    window = timedelta(minutes=5)
+    for _ in range(rate):
+        assert rate_limit_hit(action="login", client=client, rate=rate, window=window).allowed
+    refused = rate_limit_hit(action="login", client=client, rate=rate, window=window)
+    assert not refused.allowed and 299 <= refused.retry_after <= 300
+    assert cache.get(f"ratelimit:login:{client}") == rate + 1
+    counter = cache.make_and_validate_key(f"ratelimit:login:{client}")
+    assert 0 < cache._cache.get_client(counter).ttl(counter) <= 300  # the window's expiry
+    assert rate_limit_hit(action="login", client=f"{client}-other", rate=1, window=window).allowed
+    cache.delete_many([f"ratelimit:login:{client}", f"ratelimit:login:{client}:start"])
 
 
 # Applied to the views.
