@@ -8,7 +8,21 @@ measures one page at a time with Django's test client, in one process, on the sa
 (``iacs_bench``, seeded by `make bench`, whose keys are read from var/bench-keys.env) and with
 the same settings (tests.performance.settings), and prints each page's median and its ratio to
 the floor of the same visitor. ``--profile NAME`` prints that page's cProfile, by cumulative
-time. Pages only read here: nothing is approved, submitted or sent.
+time. Pages only read here: nothing is approved, submitted or sent; the one exception is
+"sign-in: code POST" (below), which signs the bench's sign-in accounts in.
+
+Beside the wall-clock median, "cpu ms" is this process's CPU time (the median too): on a
+machine shared with other work the wall clock waits for the CPU, the CPU time much less, so it
+shows a change in Python's work more steadily. It leaves out PostgreSQL's own time: check the
+queries with EXPLAIN ANALYZE.
+
+"sign-in: code POST" is the second step of sign-in as the bench measures it: each POST is a
+new sign-in of the next ``BENCHSI`` account whose authenticator has not accepted this 30-second
+step's code yet, with that code, computed from the device's key as the app would. The first
+step's outcome is put in the session beforehand (the user's id and the time, what the password
+step writes: its Argon2 check is measured apart, by the bench), so the POST runs the view,
+the code check, the sign-in and its redirect, as in production; only the test client's CSRF
+check is off, as for every page here.
 """
 
 import argparse
@@ -20,6 +34,8 @@ import statistics
 import sys
 import time
 from pathlib import Path
+
+from .run import RATE_LIMITED
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,6 +58,8 @@ def configure(database_url: str, cache_url: str) -> None:
         CELERY_BROKER_URL=cache_url,  # nothing is queued or sent: these pages only read
         EMAIL_URL="smtp://127.0.0.1:1",
     )
+    for action in RATE_LIMITED:  # as in the bench: every request comes from one address
+        os.environ[f"RATE_LIMIT_{action.upper()}_RATE"] = "10000000"
     import django
     from django.core.management import call_command
 
@@ -102,18 +120,76 @@ def pages() -> dict:
         "approve: request page": ("so", f"/approvals/{number}/"),
         "floor (user)": ("user", "/bench/floor/"),
         "my profile": ("user", "/profile/"),
+        CODE_POST: ("anonymous", "/login/code/"),
     }
 
 
-def measure(client, address: str, repeat: int) -> list[float]:
+def timed(name: str, client, address: str, repeat: int) -> tuple[list[float], list[float]]:
+    if name == CODE_POST:
+        return sign_in_code_posts(repeat)
+    return measure(client, address, repeat)
+
+
+def measure(client, address: str, repeat: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds of ``repeat`` GETs."""
     response = client.get(address)
     assert response.status_code == 200, (address, response.status_code)
-    times = []
+    times, cpu_times = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         client.get(address)
         times.append((time.perf_counter() - start) * 1000)
-    return times
+        cpu_times.append((time.process_time() - cpu_start) * 1000)
+    return times, cpu_times
+
+
+CODE_POST = "sign-in: code POST"
+
+
+def sign_in_code_posts(repeat: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds of ``repeat`` sign-ins' code step (module docstring)."""
+    from django.test import Client
+    from django.utils import timezone
+    from django_otp.oath import TOTP
+
+    from accounts.middleware import PORTAL_ENTERED_SESSION_KEY
+    from accounts.models import AuthenticatorApp
+    from accounts.signin import PENDING_SESSION_KEY
+    from approvals.seeding.bench import SIGN_IN_POOL_PREFIX
+
+    devices = list(
+        AuthenticatorApp.objects.filter(
+            user__username__startswith=SIGN_IN_POOL_PREFIX, confirmed=True
+        ).order_by("user__username")
+    )
+    assert devices, "no sign-in accounts: run `make bench` once"
+    client = Client()  # one handler, as a server process has: each sign-in a new session
+    times, cpu_times = [], []
+    while len(times) < repeat + 1:  # the first, which warms up, is not counted
+        step = int(time.time()) // AuthenticatorApp.step
+        device = next((d for d in devices if d.last_t < step), None)
+        if device is None:  # every account used this step's code: wait for the next one
+            time.sleep(AuthenticatorApp.step - time.time() % AuthenticatorApp.step + 0.1)
+            continue
+        device.last_t = step
+        totp = TOTP(device.bin_key, AuthenticatorApp.step, AuthenticatorApp.t0, 6, device.drift)
+        totp.time = step * AuthenticatorApp.step
+        client.cookies.clear()
+        session = client.session
+        session[PORTAL_ENTERED_SESSION_KEY] = True
+        session[PENDING_SESSION_KEY] = {
+            "user_id": device.user_id,
+            "at": timezone.now().timestamp(),
+        }
+        session.save()
+        start, cpu_start = time.perf_counter(), time.process_time()
+        response = client.post("/login/code/", {"code": f"{totp.token():06d}"})
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+        assert response.status_code == 302, response.status_code
+        assert response["Location"] != "/login/", "the code was refused"
+        times.append(elapsed * 1000)
+        cpu_times.append(cpu * 1000)
+    return times[1:], cpu_times[1:]
 
 
 def main() -> None:
@@ -138,16 +214,21 @@ def main() -> None:
     if options.pages:
         names = options.pages.split(",")
         chosen = {name: chosen[name] for name in chosen if name in names or name in floors.values()}
-    medians = {}
-    print(f"{'page':32} {'p50 ms':>8} {'ratio':>6}")
+    medians, cpu_medians = {}, {}
+    print(f"{'page':32} {'p50 ms':>8} {'ratio':>6} {'cpu ms':>8} {'ratio':>6}")
     for name, (visitor, address) in chosen.items():
-        medians[name] = statistics.median(measure(clients[visitor], address, options.repeat))
+        times, cpu_times = timed(name, clients[visitor], address, options.repeat)
+        medians[name], cpu_medians[name] = statistics.median(times), statistics.median(cpu_times)
         ratio = medians[name] / medians[floors[visitor]]
-        print(f"{name:32} {medians[name]:8.2f} {ratio:6.2f}", flush=True)
+        cpu_ratio = cpu_medians[name] / cpu_medians[floors[visitor]]
+        print(
+            f"{name:32} {medians[name]:8.2f} {ratio:6.2f} {cpu_medians[name]:8.2f} {cpu_ratio:6.2f}",
+            flush=True,
+        )
     if options.profile:
         visitor, address = chosen[options.profile]
         profiler = cProfile.Profile()
-        profiler.runcall(measure, clients[visitor], address, options.repeat)
+        profiler.runcall(timed, options.profile, clients[visitor], address, options.repeat)
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
 
 
