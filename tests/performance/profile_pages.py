@@ -167,11 +167,12 @@ def sign_in_code_posts(repeat: int) -> tuple[list[float], list[float]]:
     times, cpu_times = [], []
     while len(times) < repeat + 1:  # the first, which warms up, is not counted
         step = int(time.time()) // AuthenticatorApp.step
-        device = next((d for d in devices if d.last_t < step), None)
+        # The app's code for this step is the device's step ``step + drift`` (its clock's lag).
+        device = next((d for d in devices if d.last_t < step + d.drift), None)
         if device is None:  # every account used this step's code: wait for the next one
             time.sleep(AuthenticatorApp.step - time.time() % AuthenticatorApp.step + 0.1)
             continue
-        device.last_t = step
+        device.last_t = step + device.drift
         totp = TOTP(device.bin_key, AuthenticatorApp.step, AuthenticatorApp.t0, 6, device.drift)
         totp.time = step * AuthenticatorApp.step
         client.cookies.clear()
