@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from organizations.models import RoleAssignment
 from organizations.roles import Role
+from organizations.selectors import role_scopes_held
 
 from .models import AccessRequest
 
@@ -175,22 +176,6 @@ def can_decide(*, user, access_request: AccessRequest) -> bool:
     return approvers(access_request=access_request).filter(pk=user.pk).exists()
 
 
-def _held_scopes(user) -> list[tuple[str, int | None, int | None]]:
-    """The user's active roles as (role, organization id, group id).
-
-    Read once per user object, as Django caches permissions: a page asks for the header's
-    count, the queue and its filters (a new request has a new user object).
-    """
-    held = getattr(user, "_approval_scopes_cache", None)
-    if held is None:
-        held = user._approval_scopes_cache = list(
-            RoleAssignment.objects.filter(
-                user=user, status=RoleAssignment.Status.ACTIVE
-            ).values_list("role", "organization_id", "group_id")
-        )
-    return held
-
-
 def decidable_requests(*, user) -> QuerySet:
     """The submitted requests this user may decide: their Pending Approvals queue.
 
@@ -200,12 +185,13 @@ def decidable_requests(*, user) -> QuerySet:
     """
     if not (user.is_authenticated and user.is_active):
         return AccessRequest.objects.none()
-    held = _held_scopes(user)
+    held = role_scopes_held(user=user)
 
     def scopes(roles: frozenset[str], scope_field: str) -> list[int]:
         at = 1 if scope_field == "organization" else 2
         return sorted({row[at] for row in held if row[0] in roles and row[at] is not None})
 
+    # Only the rules the user has a scope for: the others would match nothing.
     decidable = Q(pk__in=[])
     for role, rule in RULES.items():
         if rule.scope == "staff":
@@ -213,14 +199,13 @@ def decidable_requests(*, user) -> QuerySet:
                 decidable |= Q(role=role)
             continue
         scope_field = "organization" if rule.scope == "organization" else "group"
-        decidable |= Q(
-            role=role, **{f"{scope_field}__in": scopes(rule.approver_roles, scope_field)}
-        )
-        if rule.escalation_roles:
+        if approved_in := scopes(rule.approver_roles, scope_field):
+            decidable |= Q(role=role, **{f"{scope_field}__in": approved_in})
+        if escalated_in := scopes(rule.escalation_roles, scope_field):
             decidable |= Q(
                 role=role,
                 submitted_at__lte=escalation_cutoff(),
-                **{f"{scope_field}__in": scopes(rule.escalation_roles, scope_field)},
+                **{f"{scope_field}__in": escalated_in},
             )
     return (
         AccessRequest.objects.filter(decidable, status=AccessRequest.Status.SUBMITTED)
@@ -233,8 +218,8 @@ def decidable_requests(*, user) -> QuerySet:
 def decidable_count(*, user) -> int:
     """How many requests the user may decide: the header's count, and the unfiltered queue's.
 
-    Counted once per user object, as ``_held_scopes`` reads the roles: the queue page needs the
-    same number twice. A decision is a POST that redirects, so no page shows a stale count.
+    Counted once per user object, as ``role_scopes_held`` reads the roles: the queue page needs
+    the same number twice. A decision is a POST that redirects, so no page shows a stale count.
     """
     count = getattr(user, "_decidable_count_cache", None)
     if count is None:
@@ -262,7 +247,9 @@ def is_approver(*, user) -> bool:
     """Whether the user holds anything that approves requests (shows Pending Approvals)."""
     if not (user.is_authenticated and user.is_active):
         return False
-    return _is_staff_approver(user) or any(row[0] in APPROVING_ROLES for row in _held_scopes(user))
+    return _is_staff_approver(user) or any(
+        row[0] in APPROVING_ROLES for row in role_scopes_held(user=user)
+    )
 
 
 def approver_emails(*, access_request: AccessRequest) -> list[str]:

@@ -10,13 +10,11 @@ from . import routing
 from .forms import DecisionForm, QueueFilterForm
 from .history import request_history
 from .models import AccessRequest
-from .selectors import queue_filter, queue_filter_options
+from .selectors import queue_filter, queue_filter_options, queue_page_rows
 from .services import DecisionError, access_request_approve, access_request_deny
 from .summaries import request_sections
 
 NARROWING_FILTERS = {"kind", "organization_id", "group_id", "older_than_days"}
-QUEUE_UNSHOWN_FIELDS = ("ssn", "date_of_birth", "ssn_digest", "justification")
-QUEUE_RELATED = ("organization", "group", "group__organization", "community")
 
 
 class QueueView(LoginRequiredMixin, ListView):
@@ -33,6 +31,7 @@ class QueueView(LoginRequiredMixin, ListView):
         )
         filters = self.filter_form.filters()
         self.narrowed = bool(set(filters) & NARROWING_FILTERS)
+        self.sort = filters["sort"]
         return queue_filter(user=self.request.user, **filters)
 
     def paginate_queryset(self, queryset, page_size):
@@ -42,19 +41,11 @@ class QueueView(LoginRequiredMixin, ListView):
         organization and group: at 5,000 pending, joining first made PostgreSQL hash-join every
         organization and group before sorting (ADR 18).
         """
-        paginator = self.get_paginator(queryset.values_list("pk", flat=True), page_size)
+        paginator = self.get_paginator(queryset.values("pk"), page_size)
         if not self.narrowed:  # the header counts the same requests: count them once
             paginator.count = routing.decidable_count(user=self.request.user)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        ids = list(page.object_list)
-        # The page's rows by id alone (the ids came from the queue's own filter), with what the
-        # table shows and without the encrypted SSN and date of birth (ADR 10).
-        rows = (
-            AccessRequest.objects.select_related(*QUEUE_RELATED)
-            .defer(*QUEUE_UNSHOWN_FIELDS)
-            .in_bulk(ids)
-        )
-        page.object_list = [rows[pk] for pk in ids if pk in rows]
+        page.object_list = queue_page_rows(page=page.object_list, sort=self.sort)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):

@@ -25,6 +25,7 @@ from django.db.models import Q, QuerySet
 
 from .models import RoleAssignment, UserGroup
 from .roles import Role
+from .selectors import role_scopes_held
 
 
 @dataclass(frozen=True)
@@ -63,11 +64,7 @@ def removable_assignments(*, user) -> QuerySet:
     """
     if not (user.is_authenticated and user.is_active):
         return RoleAssignment.objects.none()
-    held = list(
-        RoleAssignment.objects.filter(user=user, status=RoleAssignment.Status.ACTIVE).values_list(
-            "role", "organization_id", "group_id"
-        )
-    )
+    held = role_scopes_held(user=user)
     organizations_by_role = {
         role: {org for held_role, org, _ in held if held_role == role and org is not None}
         for role, rule in REMOVAL_RULES.items()

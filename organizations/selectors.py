@@ -7,6 +7,23 @@ from .models import Organization, RoleAssignment, UserGroup
 from .roles import Role
 
 
+def role_scopes_held(*, user) -> list[tuple[str, int | None, int | None]]:
+    """The user's active roles as (role, organization id, group id).
+
+    Read once per user object, as Django caches permissions: one page asks who may decide what
+    (the header's Pending Approvals, the queue), who may remove whose role (My Profile's Manage
+    Roles) and what the user administers (a new request has a new user object).
+    """
+    held = getattr(user, "_role_scopes_held", None)
+    if held is None:
+        held = user._role_scopes_held = list(
+            RoleAssignment.objects.filter(
+                user=user, status=RoleAssignment.Status.ACTIVE
+            ).values_list("role", "organization_id", "group_id")
+        )
+    return held
+
+
 def _search_scope(*, name: str, country: str, state: str, community=None) -> QuerySet:
     matches = Organization.objects.filter(
         country=country, state=state, legal_name__icontains=name.strip()

@@ -10,7 +10,19 @@ the same settings (tests.performance.settings), and prints each page's median an
 the floor of the same visitor. ``--profile NAME`` prints that page's cProfile, by cumulative
 time.
 
-Pages only read, except "approve: decision POST": each of its requests approves another request
+Beside the wall-clock median, "cpu ms" is this process's CPU time (the median too): on a
+machine shared with other work the wall clock waits for the CPU, the CPU time much less, so it
+shows a change in Python's work more steadily. It leaves out PostgreSQL's own time: check the
+queries with EXPLAIN ANALYZE.
+
+Pages only read, except two. "sign-in: code POST" is the second step of sign-in as the bench
+measures it: each POST is a new sign-in of the next ``BENCHSI`` account whose authenticator has
+not accepted this 30-second step's code yet, with that code, computed from the device's key as
+the app would. The first step's outcome is put in the session beforehand (the user's id and the
+time, what the password step writes: its Argon2 check is measured apart, by the bench), so the
+POST runs the view, the code check, the sign-in and its redirect, as in production; only the
+test client's CSRF check is off (the signed-in clients check it).
+"approve: decision POST": each of its requests approves another request
 of the bench Security Official's queue (topped up again to 5,000 when it runs short, as
 `make bench` does), with the CSRF token, as in production: the account is made, the role
 granted, audited, and the emails queued and handed to the broker when the transaction commits.
@@ -30,6 +42,8 @@ import sys
 import time
 from functools import partial
 from pathlib import Path
+
+from .run import RATE_LIMITED, write_persons
 
 ROOT = Path(__file__).resolve().parents[2]
 PERSONS = ROOT / "var" / "profile" / "ssa-persons.csv"
@@ -58,14 +72,12 @@ def configure(database_url: str, cache_url: str, *, persons: int = 0, **environm
         CELERY_BROKER_URL=cache_url,  # the decision POST publishes here; purged after it
         EMAIL_URL="smtp://127.0.0.1:1",
     )
+    for action in RATE_LIMITED:  # as in the bench: every request comes from one address
+        os.environ[f"RATE_LIMIT_{action.upper()}_RATE"] = "10000000"
     if persons:
-        from .run import RATE_LIMITED, write_persons
-
         PERSONS.parent.mkdir(parents=True, exist_ok=True)
         write_persons(PERSONS, persons)
         os.environ.update(SSA_STUB_RECORDS=str(PERSONS), BENCH_PERSONS=str(PERSONS))
-        for action in RATE_LIMITED:  # every request comes from the one test client's address
-            os.environ[f"RATE_LIMIT_{action.upper()}_RATE"] = "10000000"
     os.environ.update(environment)
     import django
     from django.core.management import call_command
@@ -113,15 +125,17 @@ def anonymous_client(client=None):
     return client
 
 
-def measure_get(address: str, client, repeat: int) -> list[float]:
+def measure_get(address: str, client, repeat: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds of ``repeat`` GETs, after one that warms up."""
     response = client.get(address)
     assert response.status_code == 200, (address, response.status_code)
-    times = []
+    times, cpu_times = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         client.get(address)
         times.append((time.perf_counter() - start) * 1000)
-    return times
+        cpu_times.append((time.process_time() - cpu_start) * 1000)
+    return times, cpu_times
 
 
 def get(address: str):
@@ -144,7 +158,7 @@ def queue_numbers(so, count: int) -> list[str]:
     return numbers
 
 
-def measure_approvals(client, repeat: int) -> list[float]:
+def measure_approvals(client, repeat: int) -> tuple[list[float], list[float]]:
     """Approve a different request of the SO's queue each time; the first one warms up."""
     from accounts.models import User
     from approvals.models import AccessRequest
@@ -154,13 +168,14 @@ def measure_approvals(client, repeat: int) -> list[float]:
     numbers = queue_numbers(User.objects.get(username=SO_USERNAME), repeat + 1)
     page = client.get(f"/approvals/{numbers[0]}/")
     token = CSRF_INPUT.search(page.content.decode())[1]
-    times = []
+    times, cpu_times = [], []
     for number in numbers:
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         response = client.post(
             f"/approvals/{number}/", {"decision": "approve", "csrfmiddlewaretoken": token}
         )
         times.append((time.perf_counter() - start) * 1000)
+        cpu_times.append((time.process_time() - cpu_start) * 1000)
         assert response.status_code == 302, (number, response.status_code)
         # The message is shown by the queue the POST redirects to, which is not measured here.
         client.cookies.pop("messages", None)
@@ -169,7 +184,57 @@ def measure_approvals(client, repeat: int) -> list[float]:
     )
     assert approved.count() == len(numbers), "a decision was refused"
     app.control.purge()  # no worker takes the emails' tasks here
-    return times[1:]
+    return times[1:], cpu_times[1:]
+
+
+CODE_POST = "sign-in: code POST"
+
+
+def sign_in_code_posts(_client, repeat: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds of ``repeat`` sign-ins' code step (module docstring)."""
+    from django.test import Client
+    from django.utils import timezone
+    from django_otp.oath import TOTP
+
+    from accounts.middleware import PORTAL_ENTERED_SESSION_KEY
+    from accounts.models import AuthenticatorApp
+    from accounts.signin import PENDING_SESSION_KEY
+    from approvals.seeding.bench import SIGN_IN_POOL_PREFIX
+
+    devices = list(
+        AuthenticatorApp.objects.filter(
+            user__username__startswith=SIGN_IN_POOL_PREFIX, confirmed=True
+        ).order_by("user__username")
+    )
+    assert devices, "no sign-in accounts: run `make bench` once"
+    client = Client()  # one handler, as a server process has: each sign-in a new session
+    times, cpu_times = [], []
+    while len(times) < repeat + 1:  # the first, which warms up, is not counted
+        step = int(time.time()) // AuthenticatorApp.step
+        # The app's code for this step is the device's step ``step + drift`` (its clock's lag).
+        device = next((d for d in devices if d.last_t < step + d.drift), None)
+        if device is None:  # every account used this step's code: wait for the next one
+            time.sleep(AuthenticatorApp.step - time.time() % AuthenticatorApp.step + 0.1)
+            continue
+        device.last_t = step + device.drift
+        totp = TOTP(device.bin_key, AuthenticatorApp.step, AuthenticatorApp.t0, 6, device.drift)
+        totp.time = step * AuthenticatorApp.step
+        client.cookies.clear()
+        session = client.session
+        session[PORTAL_ENTERED_SESSION_KEY] = True
+        session[PENDING_SESSION_KEY] = {
+            "user_id": device.user_id,
+            "at": timezone.now().timestamp(),
+        }
+        session.save()
+        start, cpu_start = time.perf_counter(), time.process_time()
+        response = client.post("/login/code/", {"code": f"{totp.token():06d}"})
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+        assert response.status_code == 302, response.status_code
+        assert response["Location"] != "/login/", "the code was refused"
+        times.append(elapsed * 1000)
+        cpu_times.append(cpu * 1000)
+    return times[1:], cpu_times[1:]
 
 
 def pages() -> dict:
@@ -198,6 +263,7 @@ def pages() -> dict:
         "approve: decision POST": ("so", measure_approvals),
         "floor (user)": ("user", get("/bench/floor/")),
         "my profile": ("user", get("/profile/")),
+        CODE_POST: ("anonymous", sign_in_code_posts),
     }
 
 
@@ -229,12 +295,17 @@ def main() -> None:
     if options.pages:
         names = options.pages.split(",")
         chosen = {name: chosen[name] for name in chosen if name in names or name in floors.values()}
-    medians = {}
-    print(f"{'page':32} {'p50 ms':>8} {'ratio':>6}")
+    medians, cpu_medians = {}, {}
+    print(f"{'page':32} {'p50 ms':>8} {'ratio':>6} {'cpu ms':>8} {'ratio':>6}")
     for name, (visitor, timer) in chosen.items():
-        medians[name] = statistics.median(timer(clients[visitor], options.repeat))
+        times, cpu_times = timer(clients[visitor], options.repeat)
+        medians[name], cpu_medians[name] = statistics.median(times), statistics.median(cpu_times)
         ratio = medians[name] / medians[floors[visitor]]
-        print(f"{name:32} {medians[name]:8.2f} {ratio:6.2f}", flush=True)
+        cpu_ratio = cpu_medians[name] / cpu_medians[floors[visitor]]
+        print(
+            f"{name:32} {medians[name]:8.2f} {ratio:6.2f} {cpu_medians[name]:8.2f} {cpu_ratio:6.2f}",
+            flush=True,
+        )
     if options.profile:
         visitor, timer = chosen[options.profile]
         profiler = cProfile.Profile()
