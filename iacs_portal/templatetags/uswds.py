@@ -3,8 +3,7 @@
 from django import forms, template
 from django.template.defaultfilters import join
 from django.template.loader import get_template
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -76,31 +75,29 @@ def uswds_field(field):
     if field.is_hidden or is_choice_group(field):
         return get_template("uswds/field.html").render({"field": field})
     errors = field.errors
-    group = ' usa-form-group--error"' if errors else '"'
-    label_for = conditional_escape(field.id_for_label)
-    label = conditional_escape(field.label)
+    group = " usa-form-group--error" if errors else ""
     hint = error = ""
     if field.help_text:
-        hint = (
-            f'<div class="usa-hint" id="{conditional_escape(field.auto_id)}_hint">'
-            f"{conditional_escape(field.help_text)}</div>"
+        hint = format_html(
+            '<div class="usa-hint" id="{}_hint">{}</div>', field.auto_id, field.help_text
         )
     if errors:
-        error = (
-            f'<span class="usa-error-message" id="{conditional_escape(field.auto_id)}_error">'
-            f"{join(errors, ' ', autoescape=True)}</span>"
+        error = format_html(
+            '<span class="usa-error-message" id="{}_error">{}</span>',
+            field.auto_id,
+            join(errors, " ", autoescape=True),
         )
     widget = uswds_widget(field)
     if is_checkbox(field):
-        html = (
-            f'\n<div class="usa-form-group{group}>\n  {error}\n  <div class="usa-checkbox">\n'
-            f'    {widget}\n    <label class="usa-checkbox__label" for="{label_for}">{label}'
-            f"</label>\n  </div>\n  {hint}\n</div>\n\n"
-        )
-    else:
-        optional = "" if field.field.required else " (optional)"
-        html = (
-            f'\n<div class="usa-form-group{group}>\n  <label class="usa-label" for="{label_for}">'
-            f"{label}{optional}</label>\n  {hint}\n  {error}\n  {widget}\n</div>\n\n"
-        )
-    return mark_safe(html)  # noqa: S308 - every part escaped above, or safe markup
+        return format_html(
+            '\n<div class="usa-form-group{}">\n  {}\n  <div class="usa-checkbox">\n    {}\n'
+            '    <label class="usa-checkbox__label" for="{}">{}</label>\n  </div>\n  {}\n'
+            "</div>\n\n",
+            group, error, widget, field.id_for_label, field.label, hint,
+        )  # fmt: skip
+    return format_html(
+        '\n<div class="usa-form-group{}">\n  <label class="usa-label" for="{}">{}{}</label>\n'
+        "  {}\n  {}\n  {}\n</div>\n\n",
+        group, field.id_for_label, field.label, "" if field.field.required else " (optional)",
+        hint, error, widget,
+    )  # fmt: skip
