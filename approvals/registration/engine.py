@@ -12,6 +12,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import FormView
 
+from iacs_portal.transactions import AtomicUnlessSafe
+
 from ..models import AccessRequest
 from . import steps as wizard
 from .drafts import DRAFT_SESSION_KEY, SUBMITTED_SESSION_KEY, draft_discard, draft_for, draft_touch
@@ -28,7 +30,9 @@ def wizard_title(draft: AccessRequest | None) -> str:
     return "New User Registration"
 
 
-class StepView(FormView):
+class StepView(AtomicUnlessSafe, FormView):
+    """A step's page is read in autocommit; its POST runs in one transaction (AtomicUnlessSafe)."""
+
     step: Step
     draft_related: tuple[str, ...] = ()  # the draft's relations this step reads (draft_for)
 

@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
 from accounts.identity import account_for_ssn_digest
+from iacs_portal.transactions import AtomicUnlessSafe
 from organizations.models import Organization
 
 from ..models import AccessRequest
@@ -127,7 +128,7 @@ class CancelView(TemplateView):
         return redirect("accounts:account_management")
 
 
-class AcknowledgementView(TemplateView):
+class AcknowledgementView(AtomicUnlessSafe, TemplateView):
     """Guide step 18: the tracking number, Print and OK."""
 
     template_name = "register/acknowledgement.html"
