@@ -8,7 +8,6 @@ from .environment import env
 
 # Sessions are rows in the database, which every web process on every machine shares; a cache
 # restart signs nobody out. (The cache, CACHE_URL above, must be shared too in production.)
-# Django's database sessions with fewer statements (accounts/session_store.py, ADR 20).
 SESSION_ENGINE = "accounts.session_store"
 
 # The request id (django-guid): an incoming X-Request-ID that is a UUID is kept, anything else is

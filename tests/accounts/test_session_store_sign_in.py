@@ -1,4 +1,5 @@
-"""The session engine (accounts.session_store): Django's database rows, in fewer statements."""
+"""The session engine's sign-in part (accounts.session_keys): Django's database rows, in fewer
+statements."""
 
 import pytest
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from accounts import session_store
+from accounts import session_keys
 from accounts.session_store import SessionStore
 from tests.factories import UserFactory, set_up
 from tests.registration import PASSWORD, enter_portal
@@ -53,7 +54,7 @@ def test_a_drawn_key_already_in_use_is_replaced_by_another(monkeypatch):
     session = SessionStore()
     session["owner"] = "me"
     keys = iter([taken.session_key, "k" * 32])
-    monkeypatch.setattr(session_store, "get_random_string", lambda *args: next(keys))
+    monkeypatch.setattr(session_keys, "get_random_string", lambda *args: next(keys))
     session.cycle_key()
     session.save()
     assert session.session_key == "k" * 32
