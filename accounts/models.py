@@ -209,6 +209,14 @@ class AuthenticatorApp(TimestampMixin, ThrottlingMixin, Device):
     t0 = 0
     digits = 6
     tolerance = 1
+    # What an accepted code changes: the step (each code once), the drift, the throttling.
+    VERIFIED_FIELDS = (
+        "last_t",
+        "drift",
+        "throttling_failure_timestamp",
+        "throttling_failure_count",
+        "last_used_at",
+    )
 
     key = EncryptedTextField(default=authenticator_key_new, editable=False)
     drift = models.SmallIntegerField(default=0)
@@ -241,9 +249,11 @@ class AuthenticatorApp(TimestampMixin, ThrottlingMixin, Device):
             self.drift = totp.drift
             self.throttle_reset(commit=False)
             self.set_last_used_timestamp(commit=False)
-            self.save()
+            # Only what changed: a save of every field would encrypt the unchanged key again.
+            self.save(update_fields=self.VERIFIED_FIELDS)
         else:
-            self.throttle_increment(commit=True)
+            self.throttle_increment(commit=False)
+            self.save(update_fields=["throttling_failure_timestamp", "throttling_failure_count"])
         return verified
 
     @property

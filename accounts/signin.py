@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
+from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +22,7 @@ from iacs_portal.ratelimit import rate_limited
 from .forms import LoginForm, invalid_login_message
 from .lockout import login_failure_record, login_failures_clear, user_is_locked
 from .middleware import safe_next_url
-from .models import User
+from .models import LoginFailure, User
 from .sensitive import sensitive_post
 from .services import user_record_login
 from .two_factor import code_verify, user_has_two_factor
@@ -30,12 +31,17 @@ from .two_factor_forms import CodeForm
 PENDING_SESSION_KEY = "sign_in_pending"
 
 
-def sign_in_complete(request, *, user: User, device=None) -> None:
+def sign_in_complete(request, *, user: User, device=None, had_failures: bool = True) -> None:
+    """``had_failures``: False when the user had no failed sign-in when read: none to forget."""
     user_record_login(user=user)
-    login_failures_clear(user=user)
+    if had_failures:
+        login_failures_clear(user=user)
     auth_login(request, user)  # a new session key
     if device is not None:
         otp_login(request, device)
+    # Its row written now, in the sign-in's transaction: the middleware's save at the end of
+    # the request then writes nothing (accounts.session_store).
+    request.session.save()
 
 
 def pending_user(request) -> User | None:
@@ -46,7 +52,12 @@ def pending_user(request) -> User | None:
     if not 0 <= age <= settings.SIGN_IN_CODE_TIMEOUT.total_seconds():
         request.session.pop(PENDING_SESSION_KEY, None)
         return None
-    return User.objects.filter(pk=pending.get("user_id"), is_active=True).first()
+    failures = LoginFailure.objects.filter(user=OuterRef("pk"))
+    return (
+        User.objects.filter(pk=pending.get("user_id"), is_active=True)
+        .annotate(had_login_failures=Exists(failures))
+        .first()
+    )
 
 
 class LoginView(rate_limited("login"), auth_views.LoginView):
@@ -108,5 +119,7 @@ class LoginCodeView(rate_limited("login"), FormView):
             )
             return self.form_invalid(form)
         self.request.session.pop(PENDING_SESSION_KEY, None)
-        sign_in_complete(self.request, user=self.user, device=device)
+        sign_in_complete(
+            self.request, user=self.user, device=device, had_failures=self.user.had_login_failures
+        )
         return redirect(safe_next_url(self.request, reverse(settings.LOGIN_REDIRECT_URL)))

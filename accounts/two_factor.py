@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 from django.utils.module_loading import import_string
-from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from iacs_portal.audit.services import audit_record
@@ -134,14 +133,13 @@ def code_verify(*, user: User, code: str):
     code = normalise_code(code)
     if not code:
         return None
-    app_code = code.isascii() and code.isdigit() and len(code) == 6
-    for device in devices_for_user(user, confirmed=True):
-        if isinstance(device, AuthenticatorApp) and app_code and device.verify_token(code):
-            return device
-        if (
-            isinstance(device, StaticDevice)
-            and not app_code
-            and device.verify_token(backup_code_digest(code))
-        ):
+    if code.isascii() and code.isdigit() and len(code) == 6:
+        # Only an app takes such a code (a backup code has 10 characters): the backup codes'
+        # device is not read at all.
+        token, model = code, AuthenticatorApp
+    else:
+        token, model = backup_code_digest(code), StaticDevice
+    for device in model.objects.devices_for_user(user, confirmed=True):
+        if device.verify_token(token):
             return device
     return None

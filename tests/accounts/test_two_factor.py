@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 
 from accounts.lockout import user_is_locked
-from accounts.models import AuthenticatorApp
+from accounts.models import AuthenticatorApp, LoginFailure
 from accounts.signin import PENDING_SESSION_KEY
 from tests.factories import UserFactory, security_official, set_up, staff_approver
 from tests.registration import PASSWORD, enter_portal
@@ -138,6 +138,17 @@ def test_wrong_codes_count_toward_the_lockout(client, user, clock):
     user.refresh_from_db()
     assert user_is_locked(user=user)
     assert PENDING_SESSION_KEY not in client.session
+
+
+def test_signing_in_with_the_code_forgets_the_failures_before_it(client, user, clock):
+    device = authenticator(user)
+    password_stage(client, user, password="not-the-password")
+    password_stage(client, user)
+    assert code_stage(client, "123456").status_code == 200
+    clock.shift(timedelta(seconds=20))  # past django-otp's throttle
+    assert LoginFailure.objects.filter(user=user).count() == 2
+    assert code_stage(client, code_for(device)).url == reverse("accounts:my_profile")
+    assert not LoginFailure.objects.filter(user=user).exists()
 
 
 def test_django_otp_throttles_guesses(client, user, clock):

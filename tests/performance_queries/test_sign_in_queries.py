@@ -1,0 +1,56 @@
+"""The statements of sign-in's code step (issue 9): the pending session and the user read, the
+app's device read and its changed fields written (one code once), the failures forgotten (only
+if the user's read found some), the old session deleted, last_login, and the new session's
+row: written once, inside the sign-in's transaction (accounts.session_store)."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from tests.factories import UserFactory, set_up
+from tests.registration import PASSWORD, enter_portal
+from tests.two_factor import authenticator, code_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_code_step_makes_few_statements(client, django_assert_max_num_queries):
+    user = set_up(UserFactory())
+    device = authenticator(user)
+    enter_portal(client)
+    client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
+    with django_assert_max_num_queries(11) as captured:
+        response = client.post(reverse("accounts:login_code"), {"code": code_for(device)})
+    assert response.status_code == 302 and response.url == reverse("accounts:my_profile")
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert not any("otp_static_staticdevice" in sql for sql in statements), "an app code"
+    (device_update,) = [
+        sql for sql in statements if sql.startswith("UPDATE") and "authenticatorapp" in sql
+    ]
+    assert '"key"' not in device_update, "the unchanged key encrypted and written again"
+    forget = [sql for sql in statements if sql.startswith("DELETE") and "loginfailure" in sql]
+    assert not forget, "there were no failures to forget"
+    assert sum("django_session" in sql and not sql.startswith("SELECT") for sql in statements) == 2
+
+
+def _stored_key(device) -> str:
+    """The key's column as stored: its ciphertext (the model field would decrypt it)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key FROM accounts_authenticatorapp WHERE id = %s", [device.pk])
+        return cursor.fetchone()[0]
+
+
+def test_an_accepted_code_leaves_the_stored_key_as_it_was():
+    device = authenticator(set_up(UserFactory()))
+    before = _stored_key(device)
+    assert device.verify_token(code_for(device))
+    assert _stored_key(device) == before  # a full save would encrypt it again: a new token
+
+
+def test_a_refused_code_leaves_the_stored_key_as_it_was():
+    device = authenticator(set_up(UserFactory()))
+    before = _stored_key(device)
+    assert not device.verify_token("000000" if code_for(device) != "000000" else "111111")
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1
+    assert _stored_key(device) == before
