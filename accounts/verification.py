@@ -106,7 +106,9 @@ def attempts_left(verification: EmailVerification) -> int:
 
 
 def email_verification_check(*, verification: EmailVerification, code: str) -> CheckResult:
-    with transaction.atomic():
+    # No savepoint: nothing here is caught and carried on from, so inside a request's
+    # transaction an error rolls all of it back anyway (two statements fewer per check).
+    with transaction.atomic(savepoint=False):
         current = EmailVerification.objects.select_for_update().get(pk=verification.pk)
         if current.is_verified:
             return CheckResult.VERIFIED
