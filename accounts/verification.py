@@ -90,14 +90,20 @@ def email_verification_issue_code(*, verification_id: int) -> tuple[EmailVerific
     digits = settings.EMAIL_VERIFICATION_CODE_DIGITS
     code = f"{secrets.randbelow(10**digits):0{digits}d}"
     now = timezone.now()
+    fields = {
+        "code_hash": code_hash(verification_id, code),  # bound to the id: nothing to read first
+        "sent_at": now,
+        "expires_at": now + settings.EMAIL_VERIFICATION_CODE_TTL,
+        "failed_attempts": 0,
+    }
     # No savepoint: inside the delivering transaction a failure rolls all of it back anyway.
     with transaction.atomic(savepoint=False):
-        verification = EmailVerification.objects.select_for_update().get(pk=verification_id)
-        verification.code_hash = code_hash(verification.pk, code)
-        verification.sent_at = now
-        verification.expires_at = now + settings.EMAIL_VERIFICATION_CODE_TTL
-        verification.failed_attempts = 0
-        verification.save(update_fields=["code_hash", "sent_at", "expires_at", "failed_attempts"])
+        # The UPDATE locks the row as SELECT ... FOR UPDATE did; then only the address is read.
+        if not EmailVerification.objects.filter(pk=verification_id).update(**fields):
+            raise EmailVerification.DoesNotExist(f"No email verification {verification_id}.")
+        verification = EmailVerification.objects.only("email").get(pk=verification_id)
+    for name, value in fields.items():
+        setattr(verification, name, value)
     return verification, code
 
 
