@@ -20,9 +20,15 @@ def ssn_digest(ssn: str) -> str:
     return hmac.new(settings.SSN_DIGEST_KEY.encode(), ssn.encode(), hashlib.sha256).hexdigest()
 
 
-def account_for_ssn_digest(digest: str) -> User | None:
-    """The account of the person with this SSN digest, if they have one."""
+def account_for_ssn_digest(digest: str, *, only: tuple[str, ...] = ()) -> User | None:
+    """The account of the person with this SSN digest, if they have one.
+
+    ``only``: the fields the caller reads, when not the whole account (the rest are deferred).
+    """
     if not digest:
         return None
     # One account per person (a unique index): no ORDER BY to compile and run, as first() adds.
-    return next(iter(User.objects.filter(ssn_digest=digest).order_by()[:1]), None)
+    found = User.objects.filter(ssn_digest=digest).order_by()
+    if only:
+        found = found.only(*only)
+    return next(iter(found[:1]), None)

@@ -61,7 +61,9 @@ def draft_for(
         return None
     # By id alone, unordered: ``first()`` would sort the one row (by the model's ordering, or
     # by pk), compiling an ORDER BY on every step of the wizard for nothing.
-    found = AccessRequest.objects.select_related(*related).filter(pk=draft_id).order_by()
+    found = AccessRequest.objects.filter(pk=draft_id).order_by()
+    if related:  # select_related() with no names would join every non-null relation
+        found = found.select_related(*related)
     if lock:
         found = found.select_for_update(of=("self",))
     else:

@@ -163,7 +163,7 @@ class UserInformationView(rate_limited("registration_user_info"), StepView):
     @method_decorator(sensitive_variables())
     def form_valid(self, form):
         digest = ssn_digest(form.cleaned_data["ssn"])
-        existing = account_for_ssn_digest(digest)
+        existing = account_for_ssn_digest(digest, only=("email",))  # whom to tell, no more
         if existing is not None:
             # Only someone who passed the SSA check as this person gets here: tell the holder.
             user_email_enqueue(event="duplicate_registration", user=existing)
@@ -215,7 +215,11 @@ class VerifyEmailView(StepView):
     step = Step.VERIFY_EMAIL
     template_name = "register/verify_email.html"
     form_class = EmailCodeForm
-    draft_related = ("email_verification",)
+
+    def load_draft(self, request):
+        # Only the POST (the check, the resend) reads the verification; the page shows the draft.
+        related = ("email_verification",) if request.method == "POST" else ()
+        return draft_for(request, related=related)
 
     def post(self, request, *args, **kwargs):
         action = "email_code_resend" if "resend" in request.POST else "email_code_entry"

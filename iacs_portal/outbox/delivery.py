@@ -58,13 +58,17 @@ def _after_failed_leader(leader: OutgoingEmail) -> str:
     )
 
 
+def _one(by_pk):
+    """The row of a query by primary key, or None: unordered, where ``first()`` would compile
+    and run an ORDER BY for the one row."""
+    return next(iter(by_pk.order_by()[:1]), None)
+
+
 def _claim(email_id: int) -> int | None:
     """Step 1: the attempt's number, or None when there is nothing to do now."""
     with transaction.atomic():
         # None if another worker holds the row (it is sending it), or if it is gone.
-        email = (
-            OutgoingEmail.objects.select_for_update(skip_locked=True).filter(pk=email_id).first()
-        )
+        email = _one(OutgoingEmail.objects.select_for_update(skip_locked=True).filter(pk=email_id))
         if email is None or email.status not in OutgoingEmail.UNSENT:
             return None
         leader = email.follows
@@ -110,11 +114,10 @@ def _send(email_id: int, attempt: int, known: dict) -> bool:
     """
     with transaction.atomic():
         # Waits, if need be, for another worker's claim to see the row is ours and let go.
-        email = (
+        email = _one(
             OutgoingEmail.objects.select_for_update(of=("self",))
             .annotate(has_followers=Exists(_waiting_followers))
             .filter(pk=email_id)
-            .first()
         )
         if email is None or email.status != Status.SENDING or email.attempts != attempt:
             return False
@@ -147,7 +150,7 @@ def _send(email_id: int, attempt: int, known: dict) -> bool:
 def _record_failure(email_id: int, attempt: int, *, error: str, final: bool, known: dict) -> bool:
     """Step 3: True if the email is queued again, False if it failed for good (or is not ours)."""
     with transaction.atomic():
-        email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
+        email = _one(OutgoingEmail.objects.select_for_update().filter(pk=email_id))
         if email is None or email.status != Status.SENDING or email.attempts != attempt:
             return False
         final = final or attempt >= settings.OUTBOX_MAX_ATTEMPTS

@@ -4,7 +4,9 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from accounts.models import EmailVerification
 from accounts.verification import (
     CheckResult,
     email_verification_check,
@@ -123,3 +125,40 @@ def test_the_code_email_is_queued_with_the_verification_id_only(
     assert published == [[email.pk]]
     verification.refresh_from_db()
     assert verification.code_hash == ""  # no code exists until the email is built
+
+
+def test_a_check_of_the_row_as_read_writes_its_outcome_without_a_locking_read(started):
+    verification, code = started
+    for entered, outcome in ((wrong(code), CheckResult.WRONG), (code, CheckResult.VERIFIED)):
+        with CaptureQueriesContext(connection) as captured:
+            assert email_verification_check(verification=verification, code=entered) is outcome
+        verbs = [query["sql"].split()[0] for query in captured.captured_queries]
+        assert [verb for verb in verbs if verb in ("SELECT", "UPDATE")] == ["UPDATE"]
+    row = EmailVerification.objects.get()
+    assert (row.failed_attempts, row.code_hash) == (1, "") and row.verified_at is not None
+
+
+def test_wrong_codes_checked_against_a_stale_copy_still_count_each_one(started):
+    verification, code = started
+    stale = EmailVerification.objects.get(pk=verification.pk)
+    for _ in range(3):
+        email_verification_check(verification=verification, code=wrong(code))
+    assert email_verification_check(verification=stale, code=wrong(code)) is CheckResult.WRONG
+    assert EmailVerification.objects.get().failed_attempts == stale.failed_attempts == 4
+    assert email_verification_check(verification=stale, code=wrong(code)) is CheckResult.LOCKED
+    assert email_verification_check(verification=verification, code=code) is CheckResult.LOCKED
+
+
+def test_the_old_code_checked_against_a_copy_read_before_a_resend_is_not_accepted(started):
+    verification, old_code = started
+    stale = EmailVerification.objects.get(pk=verification.pk)
+    email_verification_resend(verification=verification)
+    new_code = latest_code(EMAIL)
+    if new_code != old_code:  # one chance in a million they coincide
+        assert email_verification_check(verification=stale, code=old_code) is not (
+            CheckResult.VERIFIED
+        )
+    verification.refresh_from_db()
+    assert email_verification_check(verification=verification, code=new_code) is (
+        CheckResult.VERIFIED
+    )

@@ -4,6 +4,8 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import EmailVerification
 from accounts.verification import (
@@ -62,3 +64,23 @@ def test_a_code_hashed_by_the_earlier_argon2_scheme_still_verifies():
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     assert check(verification, wrong) is CheckResult.WRONG
     assert check(verification, code) is CheckResult.VERIFIED
+
+
+def test_issuing_a_code_writes_its_hash_without_reading_the_row_first():
+    verification = EmailVerification.objects.create(email=EMAIL)
+    with CaptureQueriesContext(connection) as captured:
+        issued_row, code = email_verification_issue_code(verification_id=verification.pk)
+    update, read = (query["sql"] for query in captured.captured_queries)
+    assert update.startswith('UPDATE "accounts_emailverification"')  # it locks the row
+    assert read.startswith(
+        'SELECT "accounts_emailverification"."id", "accounts_emailverification"."email" FROM'
+    )
+    verification.refresh_from_db()
+    assert (issued_row.email, issued_row.code_hash) == (EMAIL, verification.code_hash)
+    assert code not in verification.code_hash and verification.failed_attempts == 0
+    assert check(issued_row, code) is CheckResult.VERIFIED
+
+
+def test_issuing_a_code_for_a_verification_gone_fails_as_the_row_missing():
+    with pytest.raises(EmailVerification.DoesNotExist):  # delivery: "no longer exists", final
+        email_verification_issue_code(verification_id=0)

@@ -10,6 +10,7 @@ import time_machine
 from django.contrib.auth.hashers import check_password
 from django.core import mail
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.emails import user_credentials_enqueue, user_email_enqueue
@@ -238,3 +239,19 @@ def test_a_password_for_a_disabled_account_is_never_made(django_capture_on_commi
     assert (email.status, email.attempts) == ("failed", 1)
     assert email.last_error.startswith("Not sent: the account was disabled")
     assert mail.outbox == []
+
+
+def test_a_delivery_reads_its_row_by_key_without_sorting_the_one_row(backend):
+    email = user_email_enqueue(event="account_id", user=UserFactory())  # its task not yet run
+
+    with CaptureQueriesContext(connection) as captured:
+        outcome = delivery.outgoing_email_deliver(email_id=email.pk)
+
+    assert outcome == delivery.SENT
+    reads = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].startswith('SELECT "outbox_outgoingemail"."id"')
+    ]
+    assert len(reads) == 2  # the claim and the send
+    assert not any("ORDER BY" in sql for sql in reads)

@@ -1,0 +1,58 @@
+"""What the identity steps of the wizard ask the database (issue 9): only what they read."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import EmailVerification
+from tests.factories import account_holder
+from tests.registration import BARBARA, latest_code, start_bso_registration, user_information
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+EMAIL = "barbara@example.org"
+
+
+def _statements(client, method: str, name: str, data: dict | None = None) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = getattr(client, method)(reverse(f"registration:{name}"), data or {})
+    assert response.status_code in (200, 302), response.status_code
+    client.last_page = response.content.decode()
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def _draft_reads(statements: list[str]) -> list[str]:
+    return [sql for sql in statements if sql.startswith('SELECT "approvals_accessrequest"."id"')]
+
+
+def test_a_step_that_names_no_relation_reads_the_draft_without_a_join(client):
+    start_bso_registration(client)
+    (read,) = _draft_reads(_statements(client, "get", "user-information"))
+    assert "JOIN" not in read  # not the community, which select_related() would add
+
+
+def test_the_verify_email_page_reads_the_draft_alone_and_its_post_the_verification_too(client):
+    start_bso_registration(client)
+    client.post(reverse("registration:user-information"), user_information(EMAIL))
+
+    (page_read,) = _draft_reads(_statements(client, "get", "verify-email"))
+    assert "JOIN" not in page_read
+
+    checked = _statements(client, "post", "verify-email", {"code": latest_code(EMAIL)})
+    (post_read,) = _draft_reads(checked)
+    assert '"accounts_emailverification"' in post_read
+    # The check locks the verification in the request's transaction, without a savepoint.
+    assert not any("SAVEPOINT" in sql for sql in checked)
+    assert EmailVerification.objects.get().verified_at is not None
+
+
+def test_the_user_information_step_reads_of_an_existing_account_only_whom_to_tell(client):
+    account_holder(BARBARA)
+    start_bso_registration(client)
+    statements = _statements(client, "post", "user-information", user_information(EMAIL))
+    by_digest = 'FROM "accounts_user" WHERE "accounts_user"."ssn_digest"'
+    (lookup,) = [sql for sql in statements if by_digest in sql]
+    assert '"accounts_user"."email"' in lookup
+    assert '"accounts_user"."password"' not in lookup and '"accounts_user"."ssn"' not in lookup
+    assert "You already have an IACS account" in client.last_page
