@@ -140,14 +140,20 @@ class OrganizationSearchForm(forms.Form):
 
 class _ReadOnceChoices(forms.models.ModelChoiceIterator):
     """The results (at most a page) in one plain read, kept for the request, where Django's
-    iterator opens a server-side cursor: three round trips outside the request's transaction."""
+    iterator opens a server-side cursor: three round trips outside the request's transaction.
+    ``rows``, a search page already read, are ``SearchResult``s: each choice's value is its id,
+    as a model object's would be."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         rows = self.field.rows
-        for organization in self.queryset if rows is None else rows:
-            yield self.choice(organization)
+        if rows is None:
+            yield from (self.choice(organization) for organization in self.queryset)
+            return
+        label = self.field.label_from_instance
+        for row in rows:
+            yield forms.models.ModelChoiceIteratorValue(row.pk, row), label(row)
 
 
 class _ResultsField(forms.ModelChoiceField):

@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from organizations.models import Organization
 from organizations.roles import ORGANIZATION_ROLES, Role
 from organizations.selectors import (
+    SearchResult,
     joinable_groups,
     organization_search,
     organization_search_page,
@@ -102,7 +103,7 @@ class OrganizationView(StepView):
         return {**self.search.cleaned_data, "community": self.draft.community_id}
 
     @cached_property
-    def page(self) -> tuple[list[Organization], int, int]:
+    def page(self) -> tuple[list[SearchResult], int, int]:
         """(the approved matches shown, approved matches, pending or suspended ones)."""
         return organization_search_page(**self.criteria, limit=SEARCH_RESULT_LIMIT)
 
@@ -119,9 +120,9 @@ class OrganizationView(StepView):
             # first page of matches is listed; the list is read only to show it again.)
             shown = organization_search(**self.criteria)
         elif self.criteria:
-            # The results with their counts in one read; the list is drawn from those rows.
+            # The results with their counts in one read; the list is drawn from those rows
+            # (a GET's form is unbound: no choice is checked against a queryset).
             rows = self.page[0]
-            shown = Organization.objects.filter(pk__in=[row.pk for row in rows])
         kwargs = {**super().get_form_kwargs(), "results": shown, "rows": rows}
         if self.request.method == "GET" and self.draft.organization_id:
             kwargs["initial"] = {"organization": self.draft.organization_id}

@@ -2,8 +2,9 @@
 
 import pytest
 
-from organizations.models import Organization, RoleAssignment
+from organizations.models import Community, Organization, RoleAssignment
 from organizations.selectors import (
+    SearchResult,
     group_name_taken,
     joinable_groups,
     organization_is_selectable,
@@ -73,6 +74,25 @@ def test_a_search_page_lists_the_first_approved_by_name_and_counts_them_all():
     assert (names(rows), approved, unselectable) == (["Harbor A", "Harbor B"], 4, 1)
     rows, _, _ = organization_search_page(name="harbor", limit=10, **MD)
     assert names(rows) == ["Harbor A", "Harbor B", "Harbor C", "Harbor D"]
+
+
+def test_a_search_page_matches_as_the_search_does_and_lists_plain_rows():
+    """The page's own statement: the same matches as ``organization_search`` (a part of the
+    name in any case, ``%`` and ``_`` taken literally; the community when given), in its order,
+    each row the id and what the choice shows, without a model object."""
+    first = OrganizationFactory(legal_name="100% Care_Group", city="Towson")
+    OrganizationFactory(legal_name="1000 Care Group")
+    OrganizationFactory(legal_name="100% care_group elsewhere", state="VA")
+    for name in ("0% care_", "% CARE_G", "care_group"):
+        rows, approved, unselectable = organization_search_page(name=name, limit=50, **MD)
+        assert rows == [SearchResult(first.pk, "100% Care_Group", "Towson", "MD")]
+        assert (approved, unselectable) == (1, 0)
+        assert names(rows) == names(organization_search(name=name, **MD))
+    other = Community.objects.exclude(pk=first.community_id).first()
+    assert organization_search_page(name="care", limit=50, community=other, **MD) == ([], 0, 0)
+    rows, _, _ = organization_search_page(name="care", limit=50, community=first.community, **MD)
+    assert sorted(names(rows)) == ["100% Care_Group", "1000 Care Group"]
+    assert names(rows) == names(organization_search(name="care", **MD))
 
 
 def test_an_ein_is_taken_until_cms_denies_the_organization():
