@@ -26,3 +26,8 @@ def account_for_ssn_digest(digest: str) -> User | None:
         return None
     # One account per person (a unique index): no ORDER BY to compile and run, as first() adds.
     return next(iter(User.objects.filter(ssn_digest=digest).order_by()[:1]), None)
+
+
+def account_exists_for_ssn_digest(digest: str) -> bool:
+    """Whether the person with this SSN digest has an account (the row is not read)."""
+    return bool(digest) and User.objects.filter(ssn_digest=digest).exists()
