@@ -8,7 +8,7 @@ from .environment import env
 
 # Sessions are rows in the database, which every web process on every machine shares; a cache
 # restart signs nobody out. (The cache, CACHE_URL above, must be shared too in production.)
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "accounts.session_store"
 
 # The request id (django-guid): an incoming X-Request-ID that is a UUID is kept, anything else is
 # replaced; the response echoes it; every log line and the Celery tasks a request queues carry it.

@@ -95,7 +95,7 @@ def test_a_cache_in_one_process_or_on_one_machine_is_refused(url):
 
 
 def test_sessions_are_rows_in_the_database_shared_by_every_process():
-    assert loaded()["session_engine"] == "django.contrib.sessions.backends.db"
+    assert loaded()["session_engine"] == "accounts.session_store"  # the db backend, see there
 
 
 def test_the_database_is_postgresql_with_kept_and_checked_connections():
