@@ -31,9 +31,7 @@ STATEMENTS = [
     "who may approve it",
     "the two emails",
     "COMMIT",
-    "BEGIN (the session's own transaction)",
-    "the session saved",
-    "COMMIT",
+    "the session saved (alone, accounts.session_store)",
 ]
 
 
