@@ -7,7 +7,7 @@ commits or rolls back with the change it describes.
 
 from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models.sql import InsertQuery, UpdateQuery
 from django.utils import timezone
 
@@ -69,7 +69,7 @@ def _append(event: AuditEvent, head: AuditChainHead) -> None:
     round trip fewer for every audited change. Elsewhere (SQLite, the development default) the
     two statements of the ORM.
     """
-    connection = transaction.get_connection()
+    connection = connections[router.db_for_write(AuditEvent)]
     if connection.vendor != "postgresql":
         event.save()
         head.hash = event.hash

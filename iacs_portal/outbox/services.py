@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from functools import partial
 from typing import NamedTuple
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from iacs_portal.audit.services import audit_record
@@ -109,7 +109,7 @@ def emails_enqueue(*, emails: Sequence[EmailToQueue]) -> list[OutgoingEmail]:
     rows = [_queued_row(event=e.event, params=e.params, to=e.to) for e in emails]
     if not rows:
         return []
-    if transaction.get_connection().features.can_return_rows_from_bulk_insert:
+    if connections[router.db_for_write(OutgoingEmail)].features.can_return_rows_from_bulk_insert:
         OutgoingEmail.objects.bulk_create(rows)
     else:  # an SQLite older than 3.35 gives no ids back from a multi-row INSERT
         for row in rows:
