@@ -32,3 +32,8 @@ def account_for_ssn_digest(digest: str, *, only: tuple[str, ...] = ()) -> User |
     if only:
         found = found.only(*only)
     return next(iter(found[:1]), None)
+
+
+def account_exists_for_ssn_digest(digest: str) -> bool:
+    """Whether the person with this SSN digest has an account (the row is not read)."""
+    return bool(digest) and User.objects.filter(ssn_digest=digest).exists()

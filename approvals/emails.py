@@ -9,21 +9,28 @@ from django.urls import reverse
 
 from iacs_portal.outbox.models import OutgoingEmail
 from iacs_portal.outbox.registry import Built, EmailCancelled, email_builder
-from iacs_portal.outbox.services import email_enqueue
+from iacs_portal.outbox.services import EmailToQueue, email_enqueue
 
 from . import routing
 from .models import AccessRequest
 
 
+def request_email(
+    event: str, access_request: AccessRequest, *, to: list[str] | None = None
+) -> EmailToQueue:
+    """An email about ``access_request``, to its applicant's address unless ``to`` says."""
+    return EmailToQueue(
+        event=event,
+        params={"access_request_id": access_request.pk},
+        to=to or [access_request.email],
+    )
+
+
 def request_email_enqueue(
     *, event: str, access_request: AccessRequest, to: list[str] | None = None
 ) -> OutgoingEmail:
-    """An email about ``access_request``, to its applicant's address unless ``to`` says."""
-    return email_enqueue(
-        event=event,
-        to=to or [access_request.email],
-        params={"access_request_id": access_request.pk},
-    )
+    """Queue ``request_email`` in the caller's transaction (outbox ``email_enqueue``)."""
+    return email_enqueue(**request_email(event, access_request, to=to)._asdict())
 
 
 def _request(params: dict) -> AccessRequest:

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from accounts.emails import user_credentials_enqueue
 from accounts.identity import account_for_ssn_digest
 from accounts.services import user_create
+from iacs_portal.outbox.services import emails_enqueue
 from organizations.models import Organization, UserGroup
 from organizations.roles import Role
 from organizations.services import (
@@ -20,7 +21,7 @@ from organizations.services import (
 )
 
 from . import routing
-from .emails import request_email_enqueue
+from .emails import request_email, request_email_enqueue
 from .history import RequestAction, request_event
 from .models import AccessRequest
 
@@ -78,27 +79,43 @@ def _create_proposed_rows(access_request: AccessRequest) -> None:
             ) from None
 
 
-@transaction.atomic
+def _proposes_rows(access_request: AccessRequest) -> bool:
+    """Whether submitting makes an organization or a group (``_create_proposed_rows``)."""
+    return access_request.role == Role.SECURITY_OFFICIAL or (
+        access_request.role == Role.USER_GROUP_ADMINISTRATOR
+        and access_request.group_action in GROUP_KINDS
+    )
+
+
 def access_request_submit(*, access_request: AccessRequest) -> AccessRequest:
-    _create_proposed_rows(access_request)
-    access_request.submit()
-    # The wizard saved every step's fields as they were entered: only what submitting changes
-    # is written (not the encrypted SSN and date of birth again, each a new Fernet token).
-    access_request.save(
-        update_fields=["status", "submitted_at", "tracking_number", "organization", "group"]
-    )
-    request_event(
-        access_request,
-        RequestAction.SUBMITTED,
-        actor=access_request.applicant,
-        from_state=AccessRequest.Status.DRAFT,
-    )
-    request_email_enqueue(event="request_submitted", access_request=access_request)
-    approvers = routing.approver_emails(access_request=access_request)
-    if approvers:
-        request_email_enqueue(
-            event="request_awaiting_approval", access_request=access_request, to=approvers
+    """Submit the draft: its tracking number, its history's first event and its two emails.
+
+    Inside the caller's transaction (the wizard's request) a savepoint is made only when the
+    request proposes an organization or group: only then can a SubmissionError be raised, after
+    which the caller's transaction must go on (the wizard sends the applicant back a step).
+    Any other error fails the caller's transaction anyway, so a savepoint would only cost two
+    round trips.
+    """
+    with transaction.atomic(savepoint=_proposes_rows(access_request)):
+        _create_proposed_rows(access_request)
+        access_request.submit()
+        # The wizard saved every step's fields as they were entered: only what submitting
+        # changes is written (not the encrypted SSN and date of birth again, each a new token).
+        access_request.save(
+            update_fields=["status", "submitted_at", "tracking_number", "organization", "group"]
         )
+        request_event(
+            access_request,
+            RequestAction.SUBMITTED,
+            actor=access_request.applicant,
+            from_state=AccessRequest.Status.DRAFT,
+        )
+        # The applicant's acknowledgement, and the approvers' notice if anyone may decide it
+        # now: one INSERT, and one message to Celery on commit.
+        emails = [request_email("request_submitted", access_request)]
+        if approvers := routing.approver_emails(access_request=access_request):
+            emails.append(request_email("request_awaiting_approval", access_request, to=approvers))
+        emails_enqueue(emails=emails)
     return access_request
 
 

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
-from accounts.identity import account_for_ssn_digest
+from accounts.identity import account_exists_for_ssn_digest
 from iacs_portal.transactions import AtomicUnlessSafe
 from organizations.models import Organization
 
@@ -74,7 +74,7 @@ class ReviewView(StepView):
                 Step.ORGANIZATION,
                 "The organization you chose can no longer be selected. Choose again.",
             )
-        if draft.is_registration and account_for_ssn_digest(draft.ssn_digest):
+        if draft.is_registration and account_exists_for_ssn_digest(draft.ssn_digest):
             messages.error(
                 self.request,
                 "An IACS account was created for you while you were registering. Sign in and "

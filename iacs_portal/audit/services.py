@@ -7,7 +7,8 @@ commits or rolls back with the change it describes.
 
 from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
+from django.db.models.sql import InsertQuery, UpdateQuery
 from django.utils import timezone
 
 from .middleware import current_client_address
@@ -57,10 +58,41 @@ def audit_record(
             previous_hash=head.hash,
         )
         event.hash = event.compute_hash(head.hash)
+        _append(event, head)
+    return event
+
+
+def _append(event: AuditEvent, head: AuditChainHead) -> None:
+    """Insert ``event`` and move the locked ``head`` to it.
+
+    On PostgreSQL in one statement (the head's UPDATE in a WITH before the event's INSERT): one
+    round trip fewer for every audited change. Elsewhere (SQLite, the development default) the
+    two statements of the ORM.
+    """
+    connection = connections[router.db_for_write(AuditEvent)]
+    if connection.vendor != "postgresql":
         event.save()
         head.hash = event.hash
         head.save(update_fields=["hash"])
-    return event
+        return
+    # Both statements compiled by the ORM, as save() would: only their joining is written here.
+    move = UpdateQuery(AuditChainHead)
+    move.add_update_values({"hash": event.hash})
+    move.add_filter("pk", head.pk)
+    move_sql, move_params = move.get_compiler(connection=connection).as_sql()
+    meta = AuditEvent._meta
+    insert = InsertQuery(AuditEvent)
+    insert.insert_values(
+        [f for f in meta.local_concrete_fields if f is not meta.auto_field], [event]
+    )
+    compiler = insert.get_compiler(connection=connection)
+    compiler.returning_fields = [meta.pk]
+    [(insert_sql, insert_params)] = compiler.as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH head AS ({move_sql}) {insert_sql}", (*move_params, *insert_params))
+        event.pk = cursor.fetchone()[0]
+    event._state.adding, event._state.db = False, connection.alias
+    head.hash = event.hash
 
 
 def audit_events_for(target: models.Model) -> models.QuerySet[AuditEvent]:

@@ -117,7 +117,8 @@ def test_a_full_registration_leaves_the_ssn_and_birth_date_nowhere_in_clear(clie
     # The run did reach every channel, so the scan above had something to read.
     assert watch.handler.texts and any("INSERT" in text for text in watch.handler.texts)
     assert {name for name, _ in watch.task_calls} == {
-        "iacs_portal.outbox.tasks.outgoing_email_deliver"
+        "iacs_portal.outbox.tasks.outgoing_email_deliver",
+        "iacs_portal.outbox.tasks.outgoing_emails_deliver",  # the submission's two emails
     }
     assert set(OutgoingEmail.objects.values_list("event", flat=True)) >= {
         "email_verification",

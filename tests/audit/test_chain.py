@@ -4,9 +4,14 @@ import hashlib
 import json
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
-from iacs_portal.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+from iacs_portal.audit.models import (
+    GENESIS_HASH,
+    AuditChainHead,
+    AuditEvent,
+    AuditTrailIsAppendOnly,
+)
 from iacs_portal.audit.services import audit_chain_verify, audit_events_for, audit_record
 from tests.factories import UserFactory
 
@@ -121,3 +126,24 @@ def test_two_events_can_never_share_a_predecessor(target):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         fork.save()
+
+
+def test_an_event_is_appended_in_two_statements_on_postgresql_and_three_elsewhere(
+    target, approver, django_assert_num_queries
+):
+    audit_record(action="request.submitted", target=target)  # the head row exists from here
+    # On PostgreSQL: lock the head, then insert the event with the head's update in its WITH.
+    statements = 2 if connection.vendor == "postgresql" else 3
+
+    with django_assert_num_queries(statements):
+        event = audit_record(
+            action="request.approved", target=target, actor=approver, reason="Checked"
+        )
+
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert (stored.hash, stored.actor_id, stored.reason) == (event.hash, approver.pk, "Checked")
+    assert stored.at == event.at and stored.client_address == event.client_address
+    assert AuditChainHead.objects.get().hash == event.hash
+    assert audit_chain_verify().verified == 2
+    with pytest.raises(AuditTrailIsAppendOnly):
+        event.save()  # the event in hand is a stored one, as after save()

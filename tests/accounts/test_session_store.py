@@ -1,0 +1,59 @@
+"""Sessions are rows in the database; an existing one is saved in one statement (issue 9)."""
+
+import pytest
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.models import Session
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from accounts.session_store import SessionStore
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_changed_session_is_saved_in_one_statement_outside_a_transaction():
+    session = SessionStore()
+    session["step"] = "contact"
+    session.create()
+    session = SessionStore(session_key=session.session_key)
+    session["step"] = "review"
+
+    with CaptureQueriesContext(connection) as captured:
+        session.save()
+
+    assert [q["sql"].split()[0] for q in captured.captured_queries] == ["UPDATE"]
+    stored = Session.objects.get(session_key=session.session_key)
+    assert SessionStore().decode(stored.session_data) == {"step": "review"}
+
+
+def test_a_session_whose_row_is_gone_is_not_saved_again():
+    session = SessionStore()
+    session["step"] = "contact"
+    session.create()
+    Session.objects.filter(session_key=session.session_key).delete()  # signed out meanwhile
+    session["step"] = "review"
+
+    with pytest.raises(UpdateError):
+        session.save()
+
+    assert not Session.objects.exists()
+
+
+def test_inside_a_transaction_a_failed_save_leaves_the_transaction_usable():
+    session = SessionStore()
+    session.create()
+    Session.objects.all().delete()
+    session["step"] = "review"
+
+    with transaction.atomic():
+        with pytest.raises(UpdateError):
+            session.save()
+        assert not Session.objects.exists()  # the transaction still answers
+
+
+def test_a_new_session_is_created_as_before():
+    session = SessionStore()
+    session["step"] = "terms"
+    session.save()
+
+    assert Session.objects.filter(session_key=session.session_key).exists()
