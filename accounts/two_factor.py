@@ -128,7 +128,9 @@ def code_verify(*, user: User, code: str):
     """The confirmed device that accepts ``code`` (an app code or a backup code), or None.
 
     django-otp accepts each app code once (``last_t``), deletes a used backup code and
-    throttles guesses on each device.
+    throttles guesses on each device. The device is locked as it is read, in the caller's
+    transaction (the sign-in's POST): a second request with the same code waits for the first
+    to commit, then finds the code used (tests/accounts/test_code_replay_concurrency.py).
     """
     code = normalise_code(code)
     if not code:
@@ -139,7 +141,7 @@ def code_verify(*, user: User, code: str):
         token, model = code, AuthenticatorApp
     else:
         token, model = backup_code_digest(code), StaticDevice
-    for device in model.objects.devices_for_user(user, confirmed=True):
+    for device in model.objects.devices_for_user(user, confirmed=True).select_for_update():
         if device.verify_token(token):
             return device
     return None
