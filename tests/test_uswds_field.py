@@ -14,6 +14,7 @@ from approvals.registration.forms import (
     RoleForm,
     UserInformationForm,
 )
+from approvals.registration.role_forms import GroupActionForm
 from iacs_portal.templatetags.uswds import uswds_field
 
 
@@ -25,6 +26,13 @@ class Every(forms.Form):
     agree = forms.BooleanField(label="I agree", help_text="Check it")
     maybe = forms.BooleanField(required=False)
     kind = forms.ChoiceField(choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect)
+    numbered = forms.TypedChoiceField(
+        choices=[(12345, "Clinic & <Co>"), (7, mark_safe("<b>Seven</b>"))],
+        coerce=int,
+        required=False,
+        help_text="Pick one",
+        widget=forms.RadioSelect,
+    )
     several = forms.MultipleChoiceField(choices=[("1", "One")], widget=forms.CheckboxSelectMultiple)
     secret = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -36,7 +44,10 @@ def template(field) -> str:
     return get_template("uswds/field.html").render({"field": field})
 
 
-@pytest.mark.parametrize("data", [None, {}, {"name": "<x>", "notes": "n", "choice": "zz"}])
+@pytest.mark.parametrize(
+    "data",
+    [None, {}, {"name": "<x>", "notes": "n", "choice": "zz", "kind": "b", "numbered": "12345"}],
+)
 @pytest.mark.parametrize("name", list(Every.base_fields))
 def test_a_field_is_written_as_the_template_writes_it(name, data):
     form = Every(data) if data is not None else Every(auto_id="my_%s")
@@ -61,6 +72,8 @@ def test_a_field_is_written_as_the_template_writes_it(name, data):
         OrganizationSearchForm({"name": "a"}),
         JustificationForm({}),
         EmailCodeForm({"code": "x"}),
+        GroupActionForm(),
+        GroupActionForm({"action": "nope"}),
     ],
     ids=lambda form: f"{type(form).__name__}{'-bound' if form.is_bound else ''}",
 )
@@ -68,6 +81,17 @@ def test_the_wizards_forms_render_as_before(form):
     form.is_valid()
     for field in form.visible_fields():
         assert uswds_field(field) == template(field)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", [None, {}, {"role": "bso"}, {"role": "nope"}])
+def test_the_role_choice_with_its_descriptions_renders_as_before(data):
+    from organizations.models import Community
+
+    form = RoleForm(data, community=Community.objects.get(slug="provider-supplier"))
+    form.is_valid()
+    assert "usa-radio__label-description" in uswds_field(form["role"])
+    assert uswds_field(form["role"]) == template(form["role"])
 
 
 @pytest.mark.django_db
