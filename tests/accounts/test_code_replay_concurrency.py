@@ -7,15 +7,13 @@ first's commit and then sees the code used. Runs on PostgreSQL, where row locks 
 two requests (SQLite locks the whole database and cannot show the race).
 """
 
-import threading
-from unittest import mock
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from accounts import signin
+from tests.concurrency import posts_at_once
 from tests.factories import UserFactory, set_up
 from tests.registration import PASSWORD, enter_portal
 from tests.two_factor import authenticator, code_for
@@ -39,42 +37,17 @@ def at_the_code_step(user) -> Client:
     return client
 
 
-def same_code_at_once(clients, code: str) -> list:
-    """Each client posts ``code`` in its own thread and database connection, held at the door
-    of ``code_verify`` until all have reached it."""
-    barrier = threading.Barrier(len(clients))
-    statuses = [None] * len(clients)
-    verify = signin.code_verify
-
-    def together(**kwargs):
-        barrier.wait(timeout=10)
-        return verify(**kwargs)
-
-    def post(index, client):
-        try:
-            statuses[index] = client.post(
-                reverse("accounts:login_code"), {"code": code}
-            ).status_code
-        except Exception as error:  # shown by the assertion on the statuses
-            statuses[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=post, args=pair) for pair in enumerate(clients)]
-    with mock.patch.object(signin, "code_verify", together):
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-    return statuses
-
-
 @pytest.mark.parametrize("round_", range(3))
 def test_one_app_code_posted_twice_at_once_signs_in_once(round_):
     user = set_up(UserFactory())
     device = authenticator(user)
     clients = [at_the_code_step(user), at_the_code_step(user)]
 
-    statuses = same_code_at_once(clients, code_for(device))
+    statuses = posts_at_once(
+        clients,
+        reverse("accounts:login_code"),
+        {"code": code_for(device)},
+        held_at=(signin, "code_verify"),
+    )
 
     assert sorted(statuses, key=str) == [200, 302]  # the refused one sees the code form again

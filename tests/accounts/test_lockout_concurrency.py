@@ -6,12 +6,9 @@ two sign-ins; SQLite locks the whole database and cannot show the race. Without 
 (``User.objects.get`` for ``select_for_update().get``) every round locks the account twice.
 """
 
-import threading
-from unittest import mock
-
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 from django.db.models.signals import post_save
 from django.test import Client
 from django.urls import reverse
@@ -20,6 +17,7 @@ from accounts import forms
 from accounts.lockout import login_failure_record, user_is_locked
 from accounts.models import LoginFailure, User
 from iacs_portal.audit.services import audit_events_for
+from tests.concurrency import posts_at_once
 from tests.factories import UserFactory
 from tests.registration import enter_portal
 
@@ -37,35 +35,15 @@ LOCKED_SUBJECT = "IACS account locked after failed sign-ins"
 
 
 def wrong_passwords_at_once(user, count: int) -> list:
-    """``count`` browsers post a wrong password for ``user``, each in its own thread and
-    database connection. The requests are held at the door of ``login_failure_record`` until
-    all have reached it, so they count their failures at the same instant."""
+    """``count`` browsers post a wrong password for ``user`` at once, held at the door of
+    ``login_failure_record`` so that they count their failures at the same instant."""
     clients = [Client() for _ in range(count)]
     for client in clients:
         enter_portal(client)
-    barrier = threading.Barrier(count)
-    statuses = [None] * count
-
-    def together(*, user):
-        barrier.wait(timeout=10)
-        return login_failure_record(user=user)
-
-    def post(index, client):
-        try:
-            data = {"username": user.username, "password": WRONG}
-            statuses[index] = client.post(reverse("accounts:login"), data).status_code
-        except Exception as error:  # shown by the assertion on the statuses
-            statuses[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=post, args=pair) for pair in enumerate(clients)]
-    with mock.patch.object(forms, "login_failure_record", together):
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-    return statuses
+    data = {"username": user.username, "password": WRONG}
+    return posts_at_once(
+        clients, reverse("accounts:login"), data, held_at=(forms, "login_failure_record")
+    )
 
 
 @pytest.fixture
