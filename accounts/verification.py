@@ -111,50 +111,54 @@ def attempts_left(verification: EmailVerification) -> int:
     return max(settings.EMAIL_VERIFICATION_MAX_ATTEMPTS - verification.failed_attempts, 0)
 
 
-def _check_as_read(verification: EmailVerification, code: str) -> CheckResult | None:
-    """The check against ``verification`` as the caller read it (unlocked, with the draft),
-    its outcome written only if the row is still as read: one statement instead of a locking
-    read and a write. None when the row was not as read, or is verified, locked or expired as
-    read: the locked check decides those."""
-    if (
-        not verification.code_hash
-        or verification.is_verified
-        or verification.failed_attempts >= settings.EMAIL_VERIFICATION_MAX_ATTEMPTS
-        or verification.expires_at is None
-        or timezone.now() > verification.expires_at
-    ):
-        return None
-    as_read = EmailVerification.objects.filter(
-        pk=verification.pk,
-        code_hash=verification.code_hash,
-        expires_at=verification.expires_at,
-        failed_attempts=verification.failed_attempts,
-        verified_at__isnull=True,
-    )
-    if code_matches(verification.pk, code, verification.code_hash):
-        now = timezone.now()
-        if not as_read.update(verified_at=now, code_hash=""):
-            return None
-        verification.verified_at, verification.code_hash = now, ""
+def _decide(row: EmailVerification, code: str, write) -> CheckResult | None:
+    """The check of ``code`` against ``row``, its outcome written by ``write(**fields)``, which
+    says how many rows it changed: None when that is none (the row changed since it was read).
+    """
+    if row.is_verified:
         return CheckResult.VERIFIED
-    failed = verification.failed_attempts + 1
-    if not as_read.update(failed_attempts=failed):
-        return None
-    verification.failed_attempts = failed
-    if failed >= settings.EMAIL_VERIFICATION_MAX_ATTEMPTS:
+    if row.failed_attempts >= settings.EMAIL_VERIFICATION_MAX_ATTEMPTS:
         return CheckResult.LOCKED
-    return CheckResult.WRONG
+    if row.expires_at is None or timezone.now() > row.expires_at:
+        return CheckResult.EXPIRED
+    if code_matches(row.pk, code, row.code_hash):
+        fields, result = {"verified_at": timezone.now(), "code_hash": ""}, CheckResult.VERIFIED
+    else:
+        failed = row.failed_attempts + 1
+        locked = failed >= settings.EMAIL_VERIFICATION_MAX_ATTEMPTS
+        fields, result = (
+            {"failed_attempts": failed},
+            (CheckResult.LOCKED if locked else CheckResult.WRONG),
+        )
+    if not write(**fields):
+        return None
+    for name, value in fields.items():
+        setattr(row, name, value)
+    return result
 
 
 def email_verification_check(*, verification: EmailVerification, code: str) -> CheckResult:
+    """Check ``code`` against ``verification`` as the caller read it (with the draft, unlocked),
+    its outcome written only if the row is still as read: one statement instead of a locking
+    read and a write. A row changed meanwhile (a resend, another try) is read again, locked,
+    and decided on as it is now: every wrong try counts once."""
     # No savepoint: nothing here is caught and carried on from, so inside a request's
     # transaction an error rolls all of it back anyway (two statements fewer per check).
     with transaction.atomic(savepoint=False):
-        if (result := _check_as_read(verification, code)) is not None:
+        as_read = EmailVerification.objects.filter(
+            pk=verification.pk,
+            code_hash=verification.code_hash,
+            expires_at=verification.expires_at,
+            failed_attempts=verification.failed_attempts,
+            verified_at__isnull=True,
+        )
+        if (result := _decide(verification, code, as_read.update)) is not None:
             return result
         current = EmailVerification.objects.select_for_update().get(pk=verification.pk)
-        if current.is_verified:
-            return CheckResult.VERIFIED
+        result = _decide(current, code, EmailVerification.objects.filter(pk=current.pk).update)
+        verification.failed_attempts = current.failed_attempts
+        verification.verified_at, verification.code_hash = current.verified_at, current.code_hash
+        return result
         if current.failed_attempts >= settings.EMAIL_VERIFICATION_MAX_ATTEMPTS:
             return CheckResult.LOCKED
         if current.expires_at is None or timezone.now() > current.expires_at:
