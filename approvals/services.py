@@ -47,8 +47,9 @@ GROUP_KINDS = {
 }
 
 
-def _create_proposed_rows(access_request: AccessRequest) -> None:
-    """Make the organization a Security Official registers, or the group a UGA creates."""
+def _create_proposed_rows(access_request: AccessRequest) -> SubmissionError | None:
+    """Make the organization a Security Official registers, or the group a UGA creates; the
+    refusal when another was registered meanwhile (its savepoint rolled back, nothing made)."""
     if access_request.role == Role.SECURITY_OFFICIAL:
         try:
             with transaction.atomic():
@@ -57,11 +58,11 @@ def _create_proposed_rows(access_request: AccessRequest) -> None:
                     details=access_request.details["organization"],
                 )
         except IntegrityError:
-            raise SubmissionError(
+            return SubmissionError(
                 "An organization with this EIN/TIN was registered while you were completing "
                 "this request. An organization can be registered only once.",
                 step="new-organization",
-            ) from None
+            )
     kind = GROUP_KINDS.get(access_request.group_action)
     if access_request.role == Role.USER_GROUP_ADMINISTRATOR and kind:
         try:
@@ -72,51 +73,51 @@ def _create_proposed_rows(access_request: AccessRequest) -> None:
                     details=access_request.details["group"],
                 )
         except IntegrityError:
-            raise SubmissionError(
+            return SubmissionError(
                 "A user group with this name was created in the organization while you were "
                 "completing this request. Choose another name.",
                 step="user-group",
-            ) from None
-
-
-def _proposes_rows(access_request: AccessRequest) -> bool:
-    """Whether submitting makes an organization or a group (``_create_proposed_rows``)."""
-    return access_request.role == Role.SECURITY_OFFICIAL or (
-        access_request.role == Role.USER_GROUP_ADMINISTRATOR
-        and access_request.group_action in GROUP_KINDS
-    )
+            )
+    return None
 
 
 def access_request_submit(*, access_request: AccessRequest) -> AccessRequest:
     """Submit the draft: its tracking number, its history's first event and its two emails.
 
-    Inside the caller's transaction (the wizard's request) a savepoint is made only when the
-    request proposes an organization or group: only then can a SubmissionError be raised, after
-    which the caller's transaction must go on (the wizard sends the applicant back a step).
-    Any other error fails the caller's transaction anyway, so a savepoint would only cost two
-    round trips.
+    No savepoint of its own: the only refusal (SubmissionError, an organization or group
+    registered meanwhile) comes from the savepoint around that row, rolled back, before
+    anything else is written, and is raised after this block, so the caller's transaction goes
+    on (the wizard sends the applicant back a step). Any other error fails the caller's
+    transaction anyway, where a savepoint would only cost two round trips.
     """
-    with transaction.atomic(savepoint=_proposes_rows(access_request)):
-        _create_proposed_rows(access_request)
-        access_request.submit()
-        # The wizard saved every step's fields as they were entered: only what submitting
-        # changes is written (not the encrypted SSN and date of birth again, each a new token).
-        access_request.save(
-            update_fields=["status", "submitted_at", "tracking_number", "organization", "group"]
-        )
-        request_event(
-            access_request,
-            RequestAction.SUBMITTED,
-            actor=access_request.applicant,
-            from_state=AccessRequest.Status.DRAFT,
-        )
-        # The applicant's acknowledgement, and the approvers' notice if anyone may decide it
-        # now: one INSERT, and one message to Celery on commit.
-        emails = [request_email("request_submitted", access_request)]
-        if approvers := routing.approver_emails(access_request=access_request):
-            emails.append(request_email("request_awaiting_approval", access_request, to=approvers))
-        emails_enqueue(emails=emails)
+    with transaction.atomic(savepoint=False):
+        refusal = _create_proposed_rows(access_request)
+        if refusal is None:
+            _submit(access_request)
+    if refusal is not None:
+        raise refusal
     return access_request
+
+
+def _submit(access_request: AccessRequest) -> None:
+    access_request.submit()
+    # The wizard saved every step's fields as they were entered: only what submitting changes
+    # is written (not the encrypted SSN and date of birth again, each a new Fernet token).
+    access_request.save(
+        update_fields=["status", "submitted_at", "tracking_number", "organization", "group"]
+    )
+    request_event(
+        access_request,
+        RequestAction.SUBMITTED,
+        actor=access_request.applicant,
+        from_state=AccessRequest.Status.DRAFT,
+    )
+    # The applicant's acknowledgement, and the approvers' notice if anyone may decide it now:
+    # one INSERT, and one message to Celery on commit.
+    emails = [request_email("request_submitted", access_request)]
+    if approvers := routing.approver_emails(access_request=access_request):
+        emails.append(request_email("request_awaiting_approval", access_request, to=approvers))
+    emails_enqueue(emails=emails)
 
 
 def _lock_for_decision(*, access_request_id: int, approver) -> AccessRequest:
