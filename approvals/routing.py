@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -253,11 +254,54 @@ def is_approver(*, user) -> bool:
 
 
 def approver_emails(*, access_request: AccessRequest) -> list[str]:
-    """Who to tell that a request entered their queue."""
-    return sorted(
-        set(
-            approvers(access_request=access_request)
-            .exclude(email="")
-            .values_list("email", flat=True)
+    """Who to tell that a request entered their queue: the addresses of ``approvers``, sorted.
+
+    A request decided in its organization or group (every request but a Security Official's or
+    an Individual Practitioner's) is answered by one statement written by hand, as the search
+    is (ADR 18): the submit asks this on every request, and compiling the ORM's subquery and
+    exclusions cost about three times the statement itself. tests/approvals/test_routing.py
+    holds it equal to ``approvers`` for every kind of request and every exclusion.
+    """
+    rule = RULES[access_request.role]
+    if rule.scope == "staff":
+        return sorted(
+            set(
+                approvers(access_request=access_request)
+                .exclude(email="")
+                .values_list("email", flat=True)
+            )
         )
+    scope_id = getattr(access_request, f"{rule.scope}_id")
+    if scope_id is None:
+        return []
+    roles = sorted(rule.roles_deciding(escalated=is_escalated(access_request)))
+    excluded = {"id": access_request.applicant_id, "ssn_digest": access_request.ssn_digest}
+    excluded = {column: value for column, value in excluded.items() if value}
+    sql = _approver_emails_sql(rule.scope, roles=len(roles), excluded=tuple(excluded))
+    params = [scope_id, *roles, RoleAssignment.Status.ACTIVE, True, "", *excluded.values()]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted(email for (email,) in cursor.fetchall())
+
+
+def _approver_emails_sql(scope: str, *, roles: int, excluded: tuple[str, ...]) -> str:
+    """``approvers``' addresses for a request decided in its ``scope`` (organization or group).
+
+    Parameters: the scope's id, the ``roles`` roles that decide it, the active status, True,
+    the empty address, then the values the ``excluded`` user columns must not have (the
+    applicant's id, their SSN digest). Only quoted names go in; every value is a parameter.
+    """
+    quote = connection.ops.quote_name
+    assignments, users = RoleAssignment._meta, get_user_model()._meta
+    r, u = quote("r"), quote("u")
+    roles_in = ", ".join(["%s"] * roles)
+    exclusions = "".join(f" AND {u}.{quote(column)} <> %s" for column in excluded)
+    return (
+        f"SELECT DISTINCT {u}.{quote('email')}"  # noqa: S608  # nosec B608
+        f" FROM {quote(assignments.db_table)} {r}"
+        f" JOIN {quote(users.db_table)} {u}"
+        f" ON {u}.{quote('id')} = {r}.{quote(assignments.get_field('user').column)}"
+        f" WHERE {r}.{quote(assignments.get_field(scope).column)} = %s"
+        f" AND {r}.{quote('role')} IN ({roles_in}) AND {r}.{quote('status')} = %s"
+        f" AND {u}.{quote('is_active')} = %s AND {u}.{quote('email')} <> %s{exclusions}"
     )

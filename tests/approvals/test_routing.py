@@ -6,6 +6,8 @@ anyone else changes nothing).
 """
 
 import pytest
+import time_machine
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
@@ -19,6 +21,8 @@ from tests.registration import enter_portal, sign_in
 from tests.two_factor import mark_verified
 
 from .world import CMS, MATRIX, approvers_world, make_request, names_of
+
+User = get_user_model()
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -195,3 +199,52 @@ def test_a_decided_request_leaves_every_queue(world):
     for user in (so, world.people.a_bso):
         assert not routing.decidable_requests(user=user).filter(pk=access_request.pk).exists()
         assert not routing.can_decide(user=user, access_request=access_request)
+
+
+def orm_approver_emails(access_request) -> list[str]:
+    """What ``approver_emails`` answers, asked of ``approvers`` through the ORM."""
+    emails = routing.approvers(access_request=access_request).values_list("email", flat=True)
+    return sorted(set(emails) - {""})
+
+
+@pytest.mark.parametrize("kind", MATRIX)
+def test_approver_emails_equals_the_orms_answer_through_every_exclusion(world, kind):
+    """The submit's hand-written statement (ADR 18) against ``approvers``, as the request and
+    its deciders change one after the other: escalated, a decider without an address, one who
+    is the applicant, one with the applicant's SSN digest, one inactive, one whose role is
+    revoked. (A staff-decided request is the ORM's own query: compared all the same.)"""
+    access_request = make_request(world, kind)
+    escalated = access_request.submitted_at + routing.escalation_delay()
+    with time_machine.travel(escalated, tick=False):
+        deciders = sorted(routing.approvers(access_request=access_request), key=lambda u: u.pk)
+        assert len(deciders) >= 1
+
+        def change(queryset, **values):
+            queryset.update(**values)
+            access_request.refresh_from_db()
+
+        steps = [
+            lambda: None,
+            lambda: change(User.objects.filter(pk=deciders[0].pk), email=""),
+            lambda: change(
+                AccessRequest.objects.filter(pk=access_request.pk), applicant=deciders[-1]
+            ),
+            lambda: change(
+                AccessRequest.objects.filter(pk=access_request.pk),
+                ssn_digest=User.objects.get(pk=deciders[-1].pk).ssn_digest or "0" * 64,
+            ),
+            lambda: change(User.objects.filter(pk=deciders[-1].pk), is_active=False),
+            lambda: change(RoleAssignment.objects.filter(user=deciders[0]), status="revoked"),
+        ]
+        answers = set()
+        for step in steps:
+            step()
+            answer = routing.approver_emails(access_request=access_request)
+            assert answer == orm_approver_emails(access_request)
+            answers.add(tuple(answer))
+        assert len(answers) > 1  # the steps did change who is told
+    # Not escalated (the first step only): a BSO's request reaches the SO alone.
+    access_request = make_request(world, kind)
+    assert routing.approver_emails(access_request=access_request) == orm_approver_emails(
+        access_request
+    )
