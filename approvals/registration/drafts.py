@@ -2,6 +2,8 @@
 
 from django.utils import timezone
 
+from iacs_portal.compiled_reads import CompiledRead
+
 from ..models import AccessRequest
 
 DRAFT_SESSION_KEY = "registration_draft_id"
@@ -43,14 +45,27 @@ def draft_start_for_user(request, *, community, kind: str, **fields) -> AccessRe
     return draft
 
 
+# The draft alone, by id (unordered: ``first()`` would sort the one row, compiling an ORDER BY
+# for nothing), as most steps read it: compiled once per process (iacs_portal.compiled_reads).
+_draft_alone = CompiledRead(
+    lambda draft_id: AccessRequest.objects.filter(
+        pk=draft_id, status=AccessRequest.Status.DRAFT
+    ).order_by()[:1],
+    draft_id=-7_000_000_001,
+)
+
+
 def draft_for(
-    request, *, related: tuple[str, ...] = (), lock: bool = False
+    request, *, related: tuple[str, ...] = (), lock: bool = False, only: tuple[str, ...] = ()
 ) -> AccessRequest | None:
     """The visitor's live draft, or None (never started, submitted, or expired and removed).
 
     Read alone, or with the relations in ``related`` that the caller reads (the community,
     organization, group, email verification): each joined relation costs a step more to
     compile and load than the draft itself, so a step names only those it shows or checks.
+
+    ``only``: the fields the caller reads, when not all of them (the rest are deferred: read
+    on first use, one statement each).
 
     ``lock`` (submitting): the row is locked as it is read, in the request's transaction, and
     returned whatever its status: a second submit that waited here for the first one's lock
@@ -59,16 +74,20 @@ def draft_for(
     draft_id = request.session.get(DRAFT_SESSION_KEY)
     if draft_id is None:
         return None
-    # By id alone, unordered: ``first()`` would sort the one row (by the model's ordering, or
-    # by pk), compiling an ORDER BY on every step of the wizard for nothing.
-    found = AccessRequest.objects.filter(pk=draft_id).order_by()
-    if related:  # select_related() with no names would join every non-null relation
-        found = found.select_related(*related)
-    if lock:
-        found = found.select_for_update(of=("self",))
+    if not (related or lock or only):
+        found = _draft_alone(draft_id=draft_id)
     else:
-        found = found.filter(status=AccessRequest.Status.DRAFT)
-    draft = next(iter(found[:1]), None)
+        found = AccessRequest.objects.filter(pk=draft_id).order_by()
+        if related:  # select_related() with no names would join every non-null relation
+            found = found.select_related(*related)
+        if only:
+            found = found.only(*only)
+        if lock:
+            found = found.select_for_update(of=("self",))
+        else:
+            found = found.filter(status=AccessRequest.Status.DRAFT)
+        found = found[:1]
+    draft = next(iter(found), None)
     if draft is None or draft.is_stale_draft():
         draft_discard(request)
         return None
