@@ -12,6 +12,8 @@ import hmac
 from django.conf import settings
 from django.views.decorators.debug import sensitive_variables
 
+from iacs_portal.compiled_reads import CompiledRead
+
 from .models import User
 
 
@@ -20,20 +22,30 @@ def ssn_digest(ssn: str) -> str:
     return hmac.new(settings.SSN_DIGEST_KEY.encode(), ssn.encode(), hashlib.sha256).hexdigest()
 
 
-def account_for_ssn_digest(digest: str, *, only: tuple[str, ...] = ()) -> User | None:
-    """The account of the person with this SSN digest, if they have one.
-
-    ``only``: the fields the caller reads, when not the whole account (the rest are deferred).
-    """
+def account_for_ssn_digest(digest: str) -> User | None:
+    """The account of the person with this SSN digest, if they have one."""
     if not digest:
         return None
     # One account per person (a unique index): no ORDER BY to compile and run, as first() adds.
-    found = User.objects.filter(ssn_digest=digest).order_by()
-    if only:
-        found = found.only(*only)
-    return next(iter(found[:1]), None)
+    return next(iter(User.objects.filter(ssn_digest=digest).order_by()[:1]), None)
+
+
+# Asked on every user information step and every submit: compiled once per process
+# (iacs_portal.compiled_reads), where compiling the ORM's query cost as much as running it.
+_account_with_address = CompiledRead(
+    lambda digest: User.objects.filter(ssn_digest=digest).only("email").order_by()[:1],
+    digest="compiled-read:ssn-digest",
+)
+
+
+def account_address_for_ssn_digest(digest: str) -> User | None:
+    """The account of the person with this SSN digest, only its id and address read (the rest
+    deferred), if they have one."""
+    if not digest:
+        return None
+    return next(iter(_account_with_address(digest=digest)), None)
 
 
 def account_exists_for_ssn_digest(digest: str) -> bool:
-    """Whether the person with this SSN digest has an account (the row is not read)."""
-    return bool(digest) and User.objects.filter(ssn_digest=digest).exists()
+    """Whether the person with this SSN digest has an account."""
+    return account_address_for_ssn_digest(digest) is not None

@@ -1,8 +1,7 @@
 """Writes on requests: submit, approve, deny. Their emails are queued in the same transaction
 (the outbox, ADR 14) and sent after it commits."""
 
-from django.db import IntegrityError, transaction
-from django.db.models import Exists
+from django.db import IntegrityError, connections, router, transaction
 from django_fsm import ConcurrentTransition
 
 from accounts.emails import user_credentials_enqueue
@@ -120,7 +119,7 @@ def _submit(access_request: AccessRequest) -> None:
 
 # The wizard saved every step's fields as they were entered: only what submitting changes is
 # written (not the encrypted SSN and date of birth again, each a new Fernet token).
-SUBMISSION_FIELDS = ("status", "submitted_at", "tracking_number", "organization_id", "group_id")
+SUBMISSION_FIELDS = ("status", "submitted_at", "tracking_number", "organization", "group")
 TRACKING_NUMBER_DRAWS = 5  # 10 billion numbers: a second draw is already a rarity
 
 
@@ -133,13 +132,19 @@ def _save_submission(access_request: AccessRequest) -> None:
     ConcurrentTransition, as its save would raise). The unique column still settles two
     submits drawing the same number at the same instant.
     """
+    connection = connections[router.db_for_write(AccessRequest)]
+    fields = [AccessRequest._meta.get_field(name) for name in SUBMISSION_FIELDS]
     for _draw in range(TRACKING_NUMBER_DRAWS):
-        taken = AccessRequest.objects.filter(tracking_number=access_request.tracking_number)
-        written = (
-            AccessRequest.objects.filter(pk=access_request.pk, status=AccessRequest.Status.DRAFT)
-            .filter(~Exists(taken))
-            .update(**{field: getattr(access_request, field) for field in SUBMISSION_FIELDS})
-        )
+        values = [
+            field.get_db_prep_save(getattr(access_request, field.attname), connection)
+            for field in fields
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _submission_sql(connection),
+                [*values, access_request.pk, AccessRequest.Status.DRAFT, values[2]],
+            )
+            written = cursor.rowcount
         if written:
             access_request._update_initial_state()  # as django-fsm's save() does
             return
@@ -151,6 +156,22 @@ def _save_submission(access_request: AccessRequest) -> None:
             )
         access_request.tracking_number = AccessRequest._new_tracking_number()
     raise RuntimeError(f"No free tracking number in {TRACKING_NUMBER_DRAWS} draws.")
+
+
+def _submission_sql(connection) -> str:
+    """The submission's UPDATE, written by hand: the ORM's, with its NOT EXISTS, cost more to
+    compile than to run. Parameters: the ``SUBMISSION_FIELDS``' values, then the request's id,
+    the draft status and the tracking number again. Only quoted names go into the text."""
+    quote, meta = connection.ops.quote_name, AccessRequest._meta
+    table, taken = quote(meta.db_table), quote("taken")
+    column = {name: quote(meta.get_field(name).column) for name in ("id", "status")}
+    number = quote(meta.get_field("tracking_number").column)
+    sets = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in SUBMISSION_FIELDS)
+    return (
+        f"UPDATE {table} SET {sets}"  # noqa: S608  # nosec B608
+        f" WHERE {column['id']} = %s AND {column['status']} = %s"
+        f" AND NOT EXISTS (SELECT 1 FROM {table} {taken} WHERE {taken}.{number} = %s)"
+    )
 
 
 def _lock_for_decision(*, access_request_id: int, approver) -> AccessRequest:

@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.generic import FormView, TemplateView
 
 from accounts.emails import user_email_enqueue
-from accounts.identity import account_for_ssn_digest, ssn_digest
+from accounts.identity import account_address_for_ssn_digest, ssn_digest
 from accounts.recovery_forms import EmailCodeForm
 from accounts.verification import (
     CheckResult,
@@ -21,6 +21,7 @@ from accounts.verification import (
     email_verification_resend,
     email_verification_start,
 )
+from iacs_portal.compiled_reads import CompiledRead
 from iacs_portal.ratelimit import rate_limit_response, rate_limited
 from organizations.models import Community
 from organizations.roles import ROLE_DESCRIPTIONS, Role
@@ -142,6 +143,22 @@ class RoleTermsView(StepView):
         return ["role_terms_accepted_at"]
 
 
+# A registration of this person waiting for approval: asked on every user information step,
+# so compiled once per process (iacs_portal.compiled_reads).
+_pending_registration = CompiledRead(
+    lambda digest: (
+        AccessRequest.objects.filter(
+            kind=AccessRequest.Kind.REGISTRATION,
+            status=AccessRequest.Status.SUBMITTED,
+            ssn_digest=digest,
+        )
+        .only("pk")
+        .order_by()[:1]
+    ),
+    digest="compiled-read:ssn-digest",
+)
+
+
 # Error reports (the admins' email of a 500) show POST data: never the SSN or date of birth.
 @method_decorator(sensitive_post_parameters("ssn", "date_of_birth"), name="dispatch")
 class UserInformationView(rate_limited("registration_user_info"), StepView):
@@ -163,7 +180,7 @@ class UserInformationView(rate_limited("registration_user_info"), StepView):
     @method_decorator(sensitive_variables())
     def form_valid(self, form):
         digest = ssn_digest(form.cleaned_data["ssn"])
-        existing = account_for_ssn_digest(digest, only=("email",))  # whom to tell, no more
+        existing = account_address_for_ssn_digest(digest)  # whom to tell, no more
         if existing is not None:
             # Only someone who passed the SSA check as this person gets here: tell the holder.
             user_email_enqueue(event="duplicate_registration", user=existing)
@@ -174,12 +191,7 @@ class UserInformationView(rate_limited("registration_user_info"), StepView):
                 + HELP_DESK_FOR_USER_ID,
             )
             return self.form_invalid(form)
-        pending = AccessRequest.objects.filter(
-            kind=AccessRequest.Kind.REGISTRATION,
-            status=AccessRequest.Status.SUBMITTED,
-            ssn_digest=digest,
-        ).exists()
-        if pending:
+        if _pending_registration(digest=digest):
             form.add_error(
                 None,
                 "A registration for you is already waiting for approval. You will receive an "
