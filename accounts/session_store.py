@@ -7,13 +7,18 @@ fewer statements for the same rows (issue 9).
   BEGIN, the UPDATE, COMMIT, after the page's transaction has committed. One UPDATE is atomic by
   itself, so here it runs alone (autocommit): one round trip instead of three on every page
   that changes the session. Inside a transaction (the sign-in saving its session, a test)
-  Django's savepoint is kept, so a failed save leaves the caller's transaction usable, as does
-  creating a session (its INSERT may collide with a key taken meanwhile).
+  Django's savepoint is kept, so a failed save leaves the caller's transaction usable.
+- ``OneStatementSave`` also creates a session's row in one statement: an INSERT that does
+  nothing on a key in use (``ON CONFLICT DO NOTHING``, SQLite's ``INSERT OR IGNORE``), which
+  then raises ``CreateError`` as Django's does. Django wraps its INSERT in a transaction or a
+  savepoint to survive that collision: BEGIN and COMMIT around every new visitor's first save,
+  and a savepoint and its release in every sign-in (ADR 20), two round trips each.
 """
 
 from django.contrib.sessions.backends import db
-from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.base import CreateError, UpdateError
 from django.db import DatabaseError, connections, router
+from django.db.models.constants import OnConflict
 
 from .session_keys import SignInSessionMixin
 
@@ -21,13 +26,34 @@ from .session_keys import SignInSessionMixin
 class OneStatementSave(db.SessionStore):
     def save(self, must_create=False):
         using = router.db_for_write(self.model)
-        if must_create or self.session_key is None or connections[using].in_atomic_block:
+        connection = connections[using]
+        if must_create and self.session_key and connection.features.supports_ignore_conflicts:
+            return self._insert(connection)
+        if must_create or self.session_key is None or connection.in_atomic_block:
             return super().save(must_create=must_create)
         obj = self.create_model_instance(self._get_session())
         try:
             obj.save(force_update=True, using=using)
         except DatabaseError:  # the row is gone (signed out meanwhile), as Django's save says
             raise UpdateError from None
+
+    def _insert(self, connection) -> None:
+        obj = self.create_model_instance(self._get_session(no_load=True))
+        meta, quote = self.model._meta, connection.ops.quote_name
+        fields = [meta.get_field(name) for name in ("session_key", "session_data", "expire_date")]
+        ignore = connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)
+        sql = (
+            f"{connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)}"
+            f" {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)})"
+            f" VALUES (%s, %s, %s) {ignore}"
+        )
+        values = [
+            field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            if cursor.rowcount != 1:  # the key is in use
+                raise CreateError
 
 
 class SessionStore(SignInSessionMixin, OneStatementSave):

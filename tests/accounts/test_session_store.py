@@ -1,7 +1,7 @@
 """Sessions are rows in the database; an existing one is saved in one statement (issue 9)."""
 
 import pytest
-from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.base import CreateError, UpdateError
 from django.contrib.sessions.models import Session
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -57,3 +57,48 @@ def test_a_new_session_is_created_as_before():
     session.save()
 
     assert Session.objects.filter(session_key=session.session_key).exists()
+
+
+def test_a_new_session_is_created_in_one_statement_in_or_out_of_a_transaction():
+    for atomic in (False, True):
+        session = SessionStore()
+        session["step"] = "terms"
+        with CaptureQueriesContext(connection) as captured:
+            if atomic:
+                with transaction.atomic():
+                    session.save()
+            else:
+                session.save()
+        statements = [q["sql"].split()[0] for q in captured.captured_queries]
+        # Alone, or with the BEGIN and COMMIT of the test's own transaction: no savepoint.
+        assert statements == (["BEGIN", "INSERT", "COMMIT"] if atomic else ["INSERT"])
+        stored = Session.objects.get(session_key=session.session_key)
+        assert SessionStore().decode(stored.session_data) == {"step": "terms"}
+
+
+def test_a_new_key_in_use_is_refused_and_the_row_left_alone():
+    taken = SessionStore()
+    taken["owner"] = "first"
+    taken.create()
+    session = SessionStore(session_key=taken.session_key)
+    session._session_cache = {"owner": "second"}
+
+    with transaction.atomic():
+        with pytest.raises(CreateError):
+            session.save(must_create=True)
+        assert Session.objects.count() == 1  # the transaction still answers
+
+    stored = Session.objects.get(session_key=taken.session_key)
+    assert SessionStore().decode(stored.session_data) == {"owner": "first"}
+
+
+def test_create_draws_another_key_when_the_first_is_in_use(monkeypatch):
+    taken = SessionStore()
+    taken.create()
+    keys = iter([taken.session_key, "k" * 32])
+    monkeypatch.setattr(SessionStore, "_get_new_session_key", lambda self: next(keys))
+    session = SessionStore()
+    session["step"] = "terms"
+    session.create()
+    assert session.session_key == "k" * 32
+    assert Session.objects.count() == 2

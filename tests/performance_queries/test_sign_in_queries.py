@@ -1,7 +1,8 @@
 """The statements of sign-in's code step (issue 9): the pending session and the user read, the
 app's device read and its changed fields written (one code once), the failures forgotten (only
 if the user's read found some), the old session deleted, last_login, and the new session's
-row: written once, inside the sign-in's transaction (accounts.session_store)."""
+row: written once, inside the sign-in's transaction, by one INSERT without a savepoint
+(accounts.session_store)."""
 
 import pytest
 from django.db import connection
@@ -19,7 +20,7 @@ def test_the_code_step_makes_few_statements(client, django_assert_max_num_querie
     device = authenticator(user)
     enter_portal(client)
     client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
-    with django_assert_max_num_queries(11) as captured:
+    with django_assert_max_num_queries(9) as captured:
         response = client.post(reverse("accounts:login_code"), {"code": code_for(device)})
     assert response.status_code == 302 and response.url == reverse("accounts:my_profile")
     statements = [query["sql"] for query in captured.captured_queries]
