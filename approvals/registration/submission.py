@@ -139,6 +139,14 @@ class CancelView(TemplateView):
         return redirect("accounts:account_management")
 
 
+# What the acknowledgement shows of the request (and the words for who decides it): not the
+# encrypted SSN and date of birth nor the 40 other columns, which cost about 0.4 ms to load.
+ACKNOWLEDGEMENT_READS = (
+    *("kind", "status", "tracking_number", "email", "role", "organization_id", "group_id"),
+    *("organization__legal_name", "group__name", "group__organization_id"),
+)
+
+
 class AcknowledgementView(AtomicUnlessSafe, TemplateView):
     """Guide step 18: the tracking number, Print and OK."""
 
@@ -148,6 +156,7 @@ class AcknowledgementView(AtomicUnlessSafe, TemplateView):
         submitted_id = request.session.get(SUBMITTED_SESSION_KEY)
         found = (
             AccessRequest.objects.select_related("organization", "group")
+            .only(*ACKNOWLEDGEMENT_READS)
             .filter(pk=submitted_id)
             .exclude(status=AccessRequest.Status.DRAFT)
             .order_by()[:1]  # one row by id: no ORDER BY to compile and run

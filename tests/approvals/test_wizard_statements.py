@@ -6,8 +6,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import EmailVerification
-from tests.factories import account_holder
-from tests.registration import BARBARA, latest_code, start_bso_registration, user_information
+from approvals.models import AccessRequest
+from tests.factories import OrganizationFactory, account_holder, security_official
+from tests.registration import (
+    BARBARA,
+    latest_code,
+    register_bso_until_review,
+    start_bso_registration,
+    user_information,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,3 +63,20 @@ def test_the_user_information_step_reads_of_an_existing_account_only_whom_to_tel
     assert '"accounts_user"."email"' in lookup
     assert '"accounts_user"."password"' not in lookup and '"accounts_user"."ssn"' not in lookup
     assert "You already have an IACS account" in client.last_page
+
+
+def test_the_acknowledgement_reads_the_request_once_without_its_personal_data(client):
+    organization = OrganizationFactory(legal_name="Lakewood Clinic")
+    security_official(organization)
+    register_bso_until_review(client, organization)
+    client.post(reverse("registration:review"))
+
+    statements = _statements(client, "get", "acknowledgement")
+    (read,) = [sql for sql in statements if 'FROM "approvals_accessrequest"' in sql]
+    assert len(statements) == 2  # the session, the request with its organization
+    assert '"approvals_accessrequest"."ssn"' not in read
+    assert '"approvals_accessrequest"."date_of_birth"' not in read
+    page = client.last_page
+    request = AccessRequest.objects.get()
+    assert request.tracking_number in page and request.email in page
+    assert "the Security Official of Lakewood Clinic" in page
