@@ -238,7 +238,13 @@ def _account_for(access_request: AccessRequest):
     return user, True
 
 
-@transaction.atomic
+# A decision takes no savepoint of its own inside the caller's transaction (two round trips
+# a decision): a refusal (DecisionError) or any error fails the caller's transaction with it.
+# The queue's page only redirects after a refusal; the help desk's action, which goes on,
+# takes its own savepoint (iacs_portal.admin_actions.refusing).
+
+
+@transaction.atomic(savepoint=False)
 def access_request_approve(*, access_request_id: int, approver, note: str = "") -> AccessRequest:
     """Approve: the account (for a first registration), the role, and what the request proposed.
 
@@ -352,7 +358,7 @@ def access_request_expire(*, access_request_id: int) -> AccessRequest | None:
     return access_request
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # as access_request_approve
 def access_request_deny(
     *, access_request_id: int, approver, reason: str, note: str
 ) -> AccessRequest:

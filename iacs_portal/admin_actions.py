@@ -149,13 +149,19 @@ class StaffActionsMixin:
 
 def refusing(*errors: type[Exception]):
     """Decorate a ``perform``: a service's refusal (one of ``errors``) becomes the message the
-    staff member reads on the action's page, instead of an error page."""
+    staff member reads on the action's page, instead of an error page.
+
+    The action runs in a savepoint of its own: a service that takes none (a decision,
+    approvals.services) leaves the admin's transaction usable after its refusal, for the page
+    that shows it.
+    """
 
     def decorate(perform):
         @wraps(perform)
         def perform_or_refuse(request, obj, cleaned_data):
             try:
-                return perform(request, obj, cleaned_data)
+                with transaction.atomic():
+                    return perform(request, obj, cleaned_data)
             except errors as error:
                 raise StaffActionRefused(str(error)) from None
 
