@@ -7,6 +7,7 @@ import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from accounts.contact_forms import STATE_CHOICES
 from iacs_portal.form_renderer import FormRenderer
@@ -26,13 +27,17 @@ class Every(forms.Form):
     several = forms.MultipleChoiceField(choices=[(1, "One"), (2, "Two"), (3, "Three")])
     maybe = forms.NullBooleanField()
     disabled = forms.ChoiceField(choices=[("x", "X")], disabled=True, required=False)
+    # A value and labels that need escaping, a lazy label (not a plain string) and a number.
+    escaped = forms.ChoiceField(
+        choices=[('q"&<', gettext_lazy("Lazy & <label>")), (3, "Three's <3>"), ("", "")]
+    )
 
 
-BOUND = {"state": "MD", "grouped": "b", "several": ["1", "3"], "maybe": "true"}
+BOUND = {"state": "MD", "grouped": "b", "several": ["1", "3"], "maybe": "true", "escaped": 'q"&<'}
 
 
 @pytest.mark.parametrize("data", [None, BOUND, {"state": "nowhere"}])
-@pytest.mark.parametrize("name", ["state", "grouped", "several", "maybe", "disabled"])
+@pytest.mark.parametrize("name", ["state", "grouped", "several", "maybe", "disabled", "escaped"])
 def test_a_select_is_written_as_the_templates_write_it(name, data):
     form = Every(data) if data is not None else Every()
     form.is_valid()
