@@ -19,6 +19,23 @@ class SecretInput(forms.TextInput):
         return None
 
 
+class _FixedSelect(forms.Select):
+    def __deepcopy__(self, memo):
+        return forms.Widget.__deepcopy__(self, memo)  # the choices shared, as the field's
+
+
+class FixedChoiceField(forms.ChoiceField):
+    """A choice among a fixed list, such as the states and territories: the list is shared by the
+    copies of the field each form makes, where ``ChoiceField`` and ``Select`` copy it again, tuple
+    by tuple (0.17 ms for the 57 states, on every form that offers them). Django only ever
+    replaces a field's choices, never changes them in place: so must whoever sets them."""
+
+    widget = _FixedSelect
+
+    def __deepcopy__(self, memo):
+        return forms.Field.__deepcopy__(self, memo)
+
+
 class SSNField(forms.CharField):
     """123-45-6789, 123 45 6789 or 123456789; cleaned to nine digits."""
 

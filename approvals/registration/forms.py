@@ -3,7 +3,7 @@ from django.core.validators import MaxLengthValidator
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.contact_forms import STATE_CHOICES, ProfessionalContactForm
-from accounts.fields import DateOfBirthField, SSNField
+from accounts.fields import DateOfBirthField, FixedChoiceField, SSNField
 from accounts.geo import COUNTRIES
 from accounts.ssa import SSAUnavailable, ssa_identity_matches
 from organizations.roles import ROLE_DESCRIPTIONS, Role
@@ -134,8 +134,8 @@ class OrganizationSearchForm(forms.Form):
         min_length=2,
         help_text="All or part of the organization's legal business name.",
     )
-    country = forms.ChoiceField(label="Country", choices=COUNTRIES)
-    state = forms.ChoiceField(label="State or territory", choices=STATE_CHOICES)
+    country = FixedChoiceField(label="Country", choices=COUNTRIES)
+    state = FixedChoiceField(label="State or territory", choices=STATE_CHOICES)
 
 
 class _ReadOnceChoices(forms.models.ModelChoiceIterator):
