@@ -11,6 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.views.decorators.debug import sensitive_variables
 
+from iacs_portal.form_renderer import PlainSelect
+
 
 class SecretInput(forms.TextInput):
     """Typed like text, but never sent back to the browser after a submit (e.g. an SSN)."""
@@ -19,7 +21,7 @@ class SecretInput(forms.TextInput):
         return None
 
 
-class _FixedSelect(forms.Select):
+class _FixedSelect(PlainSelect):
     def __deepcopy__(self, memo):
         return forms.Widget.__deepcopy__(self, memo)  # the choices shared, as the field's
 
