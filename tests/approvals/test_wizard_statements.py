@@ -6,8 +6,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import EmailVerification
-from tests.factories import account_holder
-from tests.registration import BARBARA, latest_code, start_bso_registration, user_information
+from approvals.models import AccessRequest
+from tests.factories import OrganizationFactory, account_holder
+from tests.registration import (
+    BARBARA,
+    CONTACT,
+    latest_code,
+    prove_identity,
+    start_bso_registration,
+    step,
+    user_information,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,3 +65,20 @@ def test_the_user_information_step_reads_of_an_existing_account_only_whom_to_tel
     assert '"accounts_user"."email"' in lookup
     assert '"accounts_user"."password"' not in lookup and '"accounts_user"."ssn"' not in lookup
     assert "You already have an IACS account" in client.last_page
+
+
+def test_the_organization_chosen_is_checked_by_one_narrow_read_without_the_name_search(client):
+    organization = OrganizationFactory(legal_name="Chesapeake Family Medicine")
+    start_bso_registration(client)
+    prove_identity(client)
+    step(client, "contact", CONTACT)
+    search = {"name": "peake fam", "country": "US", "state": organization.state}
+    chosen = {**search, "organization": organization.pk}
+
+    statements = _statements(client, "post", "organization", chosen)
+
+    (check,) = [sql for sql in statements if '"organizations_organization"' in sql]
+    assert check.startswith('SELECT "legal_name" FROM "organizations_organization" WHERE "id" =')
+    assert "ORDER BY" not in check and "OVER" not in check  # not the search page's statement
+    assert len(statements) == 6  # the session, BEGIN, the draft, the choice, its UPDATE, COMMIT
+    assert AccessRequest.objects.get().organization == organization
