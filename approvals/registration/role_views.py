@@ -157,10 +157,10 @@ class OrganizationView(StepView):
         return super().form_valid(form)
 
     def save(self, form):
-        changed = ["organization"]
         organization = form.cleaned_data["organization"]
-        if organization.pk != self.draft.organization_id:
-            changed += self.undo_dependent_steps()
+        if organization.pk == self.draft.organization_id:
+            return []  # chosen again: the step is done, nothing else changes
+        changed = ["organization", *self.undo_dependent_steps()]
         self.draft.organization = organization
         return changed
 

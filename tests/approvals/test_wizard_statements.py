@@ -67,7 +67,7 @@ def test_the_user_information_step_reads_of_an_existing_account_only_whom_to_tel
     assert "You already have an IACS account" in client.last_page
 
 
-def test_the_organization_chosen_is_checked_by_one_narrow_read_without_the_name_search(client):
+def test_the_organization_chosen_is_checked_by_one_narrow_read_and_written_alone(client):
     organization = OrganizationFactory(legal_name="Chesapeake Family Medicine")
     start_bso_registration(client)
     prove_identity(client)
@@ -81,4 +81,7 @@ def test_the_organization_chosen_is_checked_by_one_narrow_read_without_the_name_
     assert check.startswith('SELECT "legal_name" FROM "organizations_organization" WHERE "id" =')
     assert "ORDER BY" not in check and "OVER" not in check  # not the search page's statement
     assert len(statements) == 6  # the session, BEGIN, the draft, the choice, its UPDATE, COMMIT
+    (update,) = [sql for sql in statements if sql.startswith('UPDATE "approvals_accessrequest"')]
+    assert '"organization_id" = ' in update
+    assert '"group_id"' not in update and '"details"' not in update  # empty: not written again
     assert AccessRequest.objects.get().organization == organization
