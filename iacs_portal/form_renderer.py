@@ -107,7 +107,7 @@ class PlainSelect(django.forms.Select):
         name, attrs = conditional_escape(name), _attrs(self.build_attrs(self.attrs, attrs))
         # Safe: its name, attributes, values and labels are escaped as the templates escape them.
         markup = f'<select name="{name}"{attrs}>{"".join(options)}\n</select>'
-        return mark_safe(markup)  # noqa: S308  # nosec B308
+        return mark_safe(markup)  # noqa: S308  # nosec B308 B703
 
 
 def render_input(widget: dict) -> str:
