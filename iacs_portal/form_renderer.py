@@ -6,8 +6,9 @@ step's time (docs/performance.md). An input is three templates deep (``text.html
 ``input.html``, which includes ``attrs.html``): ~0.1 ms each, a millisecond for a form of ten
 fields. ``FormRenderer`` writes the same markup, byte for byte, with string operations, as long
 as the templates are Django's stock ones; a widget whose templates an app overrides, or a select
-whose options use another template, goes through the templates as before.
-``tests/test_form_renderer.py`` compares the two outputs.
+whose options use another template, goes through the templates as before. ``PlainSelect`` (the
+states, the organizations a search found) also skips the dictionary Django makes of each option
+before any renderer writes it. ``tests/test_form_renderer.py`` compares the outputs.
 """
 
 import html
