@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .fields import USPhoneField, ZIPCodeField
+from .fields import FixedChoiceField, USPhoneField, ZIPCodeField
 from .geo import US_STATES_AND_TERRITORIES
 from .models import ProfessionalContact
 
@@ -15,7 +15,7 @@ class ProfessionalContactForm(forms.ModelForm):
 
     zip_code = ZIPCodeField(label="ZIP code", help_text="5 or 9 digits")
     work_phone = USPhoneField(label="Work phone", help_text="For example: 555-123-4567")
-    state = forms.ChoiceField(label="State or territory", choices=STATE_CHOICES)
+    state = FixedChoiceField(label="State or territory", choices=STATE_CHOICES)
 
     REQUIRED = ("company_name", "address_line1", "city", "country", "work_email")
 

@@ -11,12 +11,31 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.views.decorators.debug import sensitive_variables
 
+from iacs_portal.form_renderer import PlainSelect
+
 
 class SecretInput(forms.TextInput):
     """Typed like text, but never sent back to the browser after a submit (e.g. an SSN)."""
 
     def format_value(self, value):
         return None
+
+
+class _FixedSelect(PlainSelect):
+    def __deepcopy__(self, memo):
+        return forms.Widget.__deepcopy__(self, memo)  # the choices shared, as the field's
+
+
+class FixedChoiceField(forms.ChoiceField):
+    """A choice among a fixed list, such as the states and territories: the list is shared by the
+    copies of the field each form makes, where ``ChoiceField`` and ``Select`` copy it again, tuple
+    by tuple (0.17 ms for the 57 states, on every form that offers them). Django only ever
+    replaces a field's choices, never changes them in place: so must whoever sets them."""
+
+    widget = _FixedSelect
+
+    def __deepcopy__(self, memo):
+        return forms.Field.__deepcopy__(self, memo)
 
 
 class SSNField(forms.CharField):

@@ -57,27 +57,45 @@ class SearchResult(NamedTuple):
     state: str
 
 
-def _search_page_sql(*, community: bool) -> str:
-    """The search page's statement, written once per database as Django writes the filters.
+def _search_matches(*, community: bool) -> str:
+    """``organization_search``'s filters but the status, as Django writes them for this database.
 
     The name test is ``legal_name__icontains`` as Django compiles it for this database
     (``UPPER("legal_name"::text) LIKE UPPER(%s)`` on PostgreSQL, which the trigram indexes
-    serve; ADR 18). Built by hand, not by the ORM: compiling the windowed query and making 50
-    model objects took about 1.5 ms of CPU a search, the statement itself a fraction of that.
+    serve; ADR 18). Parameters: country, state, the name's pattern (``_name_pattern``), then
+    the community's id when ``community``. Only quoted names and Django's own operators are
+    put in; every value is a parameter.
     """
     quote = connection.ops.quote_name
     name = connection.ops.lookup_cast("icontains", "CharField") % quote("legal_name")
-    name_matches = f"{name} {connection.operators['icontains'] % '%s'}"
-    community_matches = f" AND {quote('community_id')} = %s" if community else ""
+    matches = [
+        f"{quote('country')} = %s",
+        f"{quote('state')} = %s",
+        f"{name} {connection.operators['icontains'] % '%s'}",
+    ]
+    if community:
+        matches.append(f"{quote('community_id')} = %s")
+    return " AND ".join(matches)
+
+
+def _name_pattern(name: str) -> str:
+    return f"%{connection.ops.prep_for_like_query(name.strip())}%"  # as icontains escapes it
+
+
+def _search_page_sql(*, community: bool) -> str:
+    """The search page's statement, written once per database as Django writes the filters.
+
+    Built by hand, not by the ORM: compiling the windowed query and making 50 model objects
+    took about 1.5 ms of CPU a search, the statement itself a fraction of that.
+    """
+    quote = connection.ops.quote_name
     status = quote("status")
     columns = ", ".join(quote(column) for column in ("id", "legal_name", "city", "state"))
-    # Only quoted names and Django's own operators are put in; every value is a parameter.
     return (
         f"SELECT {columns}, {status} = %s,"  # noqa: S608  # nosec B608
         f" SUM(CASE WHEN {status} = %s THEN 1 ELSE 0 END) OVER (), COUNT(*) OVER ()"
         f" FROM {quote(Organization._meta.db_table)}"
-        f" WHERE {quote('country')} = %s AND {quote('state')} = %s AND {name_matches}"
-        f"{community_matches} AND {status} IN (%s, %s, %s)"
+        f" WHERE {_search_matches(community=community)} AND {status} IN (%s, %s, %s)"
         f" ORDER BY CASE WHEN {status} = %s THEN 0 ELSE 1 END, {quote('legal_name')}"
         " LIMIT %s"
     )
@@ -96,9 +114,8 @@ def organization_search_page(
     """
     status = Organization.Status
     approved = status.APPROVED
-    pattern = f"%{connection.ops.prep_for_like_query(name.strip())}%"
     community_id = getattr(community, "pk", community)
-    params = [approved, approved, country, state, pattern]
+    params = [approved, approved, country, state, _name_pattern(name)]
     if community_id is not None:
         params.append(community_id)
     params += [approved, status.PENDING, status.SUSPENDED, approved, limit]
@@ -110,6 +127,42 @@ def organization_search_page(
     selectable, matches = rows[0][5], rows[0][6]
     shown = [SearchResult(*row[:4]) for row in rows if row[4]]
     return shown, selectable, matches - selectable
+
+
+def _search_choice_sql(*, community: bool) -> str:
+    """The chosen organization's name, if it is approved and one of the search's matches."""
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT {quote('legal_name')}"  # noqa: S608  # nosec B608
+        f" FROM {quote(Organization._meta.db_table)}"
+        f" WHERE {quote('id')} = %s AND {_search_matches(community=community)}"
+        f" AND {quote('status')} = %s"
+    )
+
+
+def organization_search_choice(
+    *, organization_id: int, name: str, country: str, state: str, community=None
+) -> Organization | None:
+    """The organization chosen among a search's results, if it is one of ``organization_search``'s
+    matches; its name alone is read (the other fields are deferred, as ``only()`` leaves them).
+
+    One row by primary key, in a statement written by hand with the search page's filters: the
+    ORM's query cost more to compile, and its model more to make, than the read itself.
+    """
+    low, high = connection.ops.integer_field_range(Organization._meta.pk.get_internal_type())
+    if not low <= organization_id <= high:
+        return None  # no such row: as the ORM answers, without asking the database
+    community_id = getattr(community, "pk", community)
+    params = [organization_id, country, state, _name_pattern(name)]
+    if community_id is not None:
+        params.append(community_id)
+    params.append(Organization.Status.APPROVED)
+    with connection.cursor() as cursor:
+        cursor.execute(_search_choice_sql(community=community_id is not None), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return Organization.from_db(connection.alias, ["id", "legal_name"], [organization_id, *row])
 
 
 def organization_is_selectable(*, organization_id: int) -> bool:

@@ -7,9 +7,10 @@ import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from accounts.contact_forms import STATE_CHOICES
-from iacs_portal.form_renderer import FormRenderer
+from iacs_portal.form_renderer import FormRenderer, PlainSelect
 
 FAST, STOCK = FormRenderer(), DjangoTemplates()
 
@@ -26,13 +27,17 @@ class Every(forms.Form):
     several = forms.MultipleChoiceField(choices=[(1, "One"), (2, "Two"), (3, "Three")])
     maybe = forms.NullBooleanField()
     disabled = forms.ChoiceField(choices=[("x", "X")], disabled=True, required=False)
+    # A value and labels that need escaping, a lazy label (not a plain string) and a number.
+    escaped = forms.ChoiceField(
+        choices=[('q"&<', gettext_lazy("Lazy & <label>")), (3, "Three's <3>"), ("", "")]
+    )
 
 
-BOUND = {"state": "MD", "grouped": "b", "several": ["1", "3"], "maybe": "true"}
+BOUND = {"state": "MD", "grouped": "b", "several": ["1", "3"], "maybe": "true", "escaped": 'q"&<'}
 
 
 @pytest.mark.parametrize("data", [None, BOUND, {"state": "nowhere"}])
-@pytest.mark.parametrize("name", ["state", "grouped", "several", "maybe", "disabled"])
+@pytest.mark.parametrize("name", ["state", "grouped", "several", "maybe", "disabled", "escaped"])
 def test_a_select_is_written_as_the_templates_write_it(name, data):
     form = Every(data) if data is not None else Every()
     form.is_valid()
@@ -122,3 +127,35 @@ def test_it_is_the_projects_renderer():
     from django.forms.renderers import get_default_renderer
 
     assert isinstance(get_default_renderer(), FormRenderer)
+
+
+PLAIN_CHOICES = {
+    "states": STATE_CHOICES,
+    "escaped": [('q"&<', gettext_lazy("Lazy & <label>")), (3, "Three's <3>"), (None, "None")],
+    "safe": [("", "- Select -"), ("a", mark_safe("<em>Safe</em>"))],
+    "twice": [("a", "First"), ("a", "Again"), ("b", "B")],  # only the first is selected
+    "grouped": [("", "-"), ("Fruit", [("a", "Apple")])],  # a group: through the templates
+    "none": [],
+}
+
+
+@pytest.mark.parametrize("value", [None, "", "MD", 'q"&<', "3", 3, "a", ["a", "b"], "nowhere"])
+@pytest.mark.parametrize("choices", list(PLAIN_CHOICES))
+def test_a_plain_select_is_written_as_the_templates_write_a_select(choices, value):
+    attrs = {"class": "usa-select", "id": "id_x", "required": True, "disabled": False}
+    plain = PlainSelect(attrs={"data-x": "<y>"}, choices=PLAIN_CHOICES[choices])
+    stock = forms.Select(attrs={"data-x": "<y>"}, choices=PLAIN_CHOICES[choices])
+    written = plain.render("x&y", value, attrs, renderer=FAST)
+    assert written == stock.render("x&y", value, attrs, renderer=STOCK)
+    assert plain.render("x&y", value, attrs, renderer=STOCK) == written
+
+
+def test_a_plain_select_makes_no_option_dictionaries_nor_uses_the_templates():
+    widget = PlainSelect(choices=STATE_CHOICES)
+    with (
+        mock.patch.object(forms.Select, "optgroups", side_effect=AssertionError) as optgroups,
+        mock.patch.object(DjangoTemplates, "render", side_effect=AssertionError) as render,
+    ):
+        assert 'value="MD" selected' in widget.render("state", "MD", renderer=FAST)
+    optgroups.assert_not_called()
+    render.assert_not_called()

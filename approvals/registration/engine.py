@@ -81,14 +81,21 @@ class StepView(AtomicUnlessSafe, FormView):
         return all(step in self.draft.completed_steps for step in steps if step != Step.REVIEW)
 
     def undo_dependent_steps(self) -> list[str]:
-        """The choice at this step changed: the steps that depend on it are to be done again."""
+        """The choice at this step changed: the steps that depend on it are to be done again.
+
+        Returns the draft fields this changed besides ``completed_steps`` (only those: a field
+        already empty is not written again)."""
         dependent = {step.value for step in wizard.DEPENDENT_STEPS.get(self.step, ())}
         self.draft.completed_steps = [s for s in self.draft.completed_steps if s not in dependent]
+        changed = []
         if Step.USER_GROUP in dependent:
-            self.draft.group = None
-            self.draft.details.pop("group", None)
-            return ["group", "details"]
-        return []
+            if self.draft.group_id is not None:
+                self.draft.group = None
+                changed.append("group")
+            if "group" in self.draft.details:
+                del self.draft.details["group"]
+                changed.append("details")
+        return changed
 
     def save(self, form) -> list[str]:
         """Apply the form to the draft; return the names of the draft fields changed."""

@@ -1,12 +1,15 @@
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils.choices import BaseChoiceIterator
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.contact_forms import STATE_CHOICES, ProfessionalContactForm
-from accounts.fields import DateOfBirthField, SSNField
+from accounts.fields import DateOfBirthField, FixedChoiceField, SSNField
 from accounts.geo import COUNTRIES
 from accounts.ssa import SSAUnavailable, ssa_identity_matches
+from iacs_portal.form_renderer import PlainSelect
 from organizations.roles import ROLE_DESCRIPTIONS, Role
+from organizations.selectors import organization_search_choice
 
 from ..models import AccessRequest
 
@@ -134,37 +137,64 @@ class OrganizationSearchForm(forms.Form):
         min_length=2,
         help_text="All or part of the organization's legal business name.",
     )
-    country = forms.ChoiceField(label="Country", choices=COUNTRIES)
-    state = forms.ChoiceField(label="State or territory", choices=STATE_CHOICES)
+    country = FixedChoiceField(label="Country", choices=COUNTRIES)
+    state = FixedChoiceField(label="State or territory", choices=STATE_CHOICES)
 
 
-class _ReadOnceChoices(forms.models.ModelChoiceIterator):
-    """The results (at most a page) in one plain read, kept for the request, where Django's
-    iterator opens a server-side cursor: three round trips outside the request's transaction.
-    ``rows``, a search page already read, are ``SearchResult``s: each choice's value is its id,
-    as a model object's would be."""
+class _Results(BaseChoiceIterator):
+    """A search's results as choices: the empty one, then each row of the page read
+    (``SearchResult``s), its id as the value; lazy, so that setting them checks none of them."""
+
+    def __init__(self, empty_label: str, rows):
+        self.empty_label, self.rows = empty_label, rows
 
     def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        rows = self.field.rows
-        if rows is None:
-            yield from (self.choice(organization) for organization in self.queryset)
-            return
-        label = self.field.label_from_instance
-        for row in rows:
-            yield forms.models.ModelChoiceIteratorValue(row.pk, row), label(row)
+        yield ("", self.empty_label)
+        for row in self.rows:
+            yield row.pk, f"{row.legal_name} ({row.city}, {row.state})"
 
 
-class _ResultsField(forms.ModelChoiceField):
-    iterator = _ReadOnceChoices
-    rows = None  # the results already read (a search page), listed without reading them again
+class SearchResultField(forms.ChoiceField):
+    """An organization among those a search matches: listed from the page of results read
+    (``show``), and when posted checked by its id among all the search's matches (the list shows
+    only the first ones), in one narrow read of that row (``organization_search_choice``).
+    ``criteria`` is the search posted with the choice; None (no valid search) refuses any."""
+
+    widget = PlainSelect
+    criteria: dict | None = None
+
+    def __init__(self, *, empty_label: str, **kwargs):
+        super().__init__(**kwargs)
+        self.empty_label = empty_label
+        self.show(())
+
+    def show(self, rows) -> None:
+        self.choices = _Results(self.empty_label, rows)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        chosen = None
+        try:
+            key = int(value)  # as the ORM takes a primary key
+        except (TypeError, ValueError):
+            pass
+        else:
+            if self.criteria is not None:
+                chosen = organization_search_choice(organization_id=key, **self.criteria)
+        if chosen is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return chosen
+
+    def validate(self, value):
+        forms.Field.validate(self, value)  # required; the choice was checked as it was read
 
 
 class OrganizationChoiceForm(forms.Form):
-    organization = _ResultsField(
+    organization = SearchResultField(
         label="Organization(s)",
-        queryset=None,
         empty_label="- Select your organization -",
         error_messages={
             "required": "Select your organization from the list.",
@@ -172,13 +202,10 @@ class OrganizationChoiceForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, results, rows=None, **kwargs):
+    def __init__(self, *args, criteria: dict | None, rows=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].rows = rows
-        self.fields["organization"].queryset = results
-        self.fields["organization"].label_from_instance = lambda org: (
-            f"{org.legal_name} ({org.city}, {org.state})"
-        )
+        self.fields["organization"].criteria = criteria
+        self.fields["organization"].show(rows)
 
 
 class JustificationForm(forms.ModelForm):

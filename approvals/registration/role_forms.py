@@ -2,7 +2,7 @@
 
 from django import forms
 
-from accounts.fields import USPhoneField, ZIPCodeField
+from accounts.fields import FixedChoiceField, USPhoneField, ZIPCodeField
 from accounts.geo import COUNTRIES
 from organizations.identifiers import CCNPTANField, EINField, NPIField
 from organizations.models import Organization, UserGroup
@@ -47,8 +47,8 @@ class NewOrganizationForm(_DetailsForm):
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
     )
-    country = forms.ChoiceField(label="Country", choices=COUNTRIES)
-    state = forms.ChoiceField(label="State or territory", choices=STATE_CHOICES)
+    country = FixedChoiceField(label="Country", choices=COUNTRIES)
+    state = FixedChoiceField(label="State or territory", choices=STATE_CHOICES)
     zip_code = ZIPCodeField(label="ZIP code", help_text="5 or 9 digits")
 
     def clean_ein(self):
@@ -113,7 +113,7 @@ class SurrogateGroupForm(ProviderGroupForm):
     company_ein = EINField(label="Company EIN/TIN", required=False)
     company_address_line1 = forms.CharField(label="Company address", max_length=200)
     company_city = forms.CharField(label="Company city", max_length=100)
-    company_state = forms.ChoiceField(label="Company state or territory", choices=STATE_CHOICES)
+    company_state = FixedChoiceField(label="Company state or territory", choices=STATE_CHOICES)
     company_zip_code = ZIPCodeField(label="Company ZIP code", help_text="5 or 9 digits")
     company_phone = USPhoneField(label="Company phone", help_text="For example: 555-123-4567")
 
@@ -164,5 +164,5 @@ class PracticeForm(_DetailsForm):
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
     )
-    state = forms.ChoiceField(label="State or territory", choices=STATE_CHOICES)
+    state = FixedChoiceField(label="State or territory", choices=STATE_CHOICES)
     zip_code = ZIPCodeField(label="ZIP code", help_text="5 or 9 digits")

@@ -7,12 +7,10 @@ User: pick a group. Individual Practitioner: the practice. ``steps.ROLE_STEPS`` 
 
 from django.utils.functional import cached_property
 
-from organizations.models import Organization
 from organizations.roles import ORGANIZATION_ROLES, Role
 from organizations.selectors import (
     SearchResult,
     joinable_groups,
-    organization_search,
     organization_search_page,
     surrogate_groups_administered,
     user_holds_role,
@@ -113,17 +111,13 @@ class OrganizationView(StepView):
         return self.page[1:] if self.criteria else None
 
     def get_form_kwargs(self):
-        shown, rows = Organization.objects.none(), None
-        if self.criteria and self.request.method == "POST":
-            # A choice is an approved organization matching the search posted with it: checked
-            # by its id, one row by primary key, without running the name search. (Only the
-            # first page of matches is listed; the list is read only to show it again.)
-            shown = organization_search(**self.criteria)
-        elif self.criteria:
-            # The results with their counts in one read; the list is drawn from those rows
-            # (a GET's form is unbound: no choice is checked against a queryset).
-            rows = self.page[0]
-        kwargs = {**super().get_form_kwargs(), "results": shown, "rows": rows}
+        # A choice is an approved organization matching the search posted with it: checked by
+        # its id, one row by primary key, without running the name search (only the first page
+        # of matches is listed; it is read on a post only to show it again with an error).
+        kwargs = {**super().get_form_kwargs(), "criteria": self.criteria}
+        if self.criteria and self.request.method != "POST":
+            # The results with their counts in one read; the list is drawn from those rows.
+            kwargs["rows"] = self.page[0]
         if self.request.method == "GET" and self.draft.organization_id:
             kwargs["initial"] = {"organization": self.draft.organization_id}
         return kwargs
@@ -140,7 +134,7 @@ class OrganizationView(StepView):
 
     def form_invalid(self, form):
         if self.criteria:  # the search's first page, listed again with the error
-            form.fields["organization"].rows = self.page[0]
+            form.fields["organization"].show(self.page[0])
         return super().form_invalid(form)
 
     def form_valid(self, form):
@@ -163,10 +157,10 @@ class OrganizationView(StepView):
         return super().form_valid(form)
 
     def save(self, form):
-        changed = ["organization"]
         organization = form.cleaned_data["organization"]
-        if organization.pk != self.draft.organization_id:
-            changed += self.undo_dependent_steps()
+        if organization.pk == self.draft.organization_id:
+            return []  # chosen again: the step is done, nothing else changes
+        changed = ["organization", *self.undo_dependent_steps()]
         self.draft.organization = organization
         return changed
 

@@ -1,9 +1,11 @@
 from datetime import date, timedelta
 
 import pytest
+from django import forms
 from django.core.exceptions import ValidationError
 
-from accounts.fields import DateOfBirthField, SSNField, USPhoneField, ZIPCodeField
+from accounts.contact_forms import STATE_CHOICES
+from accounts.fields import DateOfBirthField, FixedChoiceField, SSNField, USPhoneField, ZIPCodeField
 
 
 @pytest.mark.parametrize("typed", ["123-45-6789", "123 45 6789", "123456789", " 123-45-6789 "])
@@ -57,3 +59,30 @@ def test_date_of_birth_accepts_usual_formats(typed):
 def test_date_of_birth_refuses_impossible_dates(typed):
     with pytest.raises(ValidationError):
         DateOfBirthField().clean(typed)
+
+
+class Address(forms.Form):
+    state = FixedChoiceField(choices=STATE_CHOICES)
+
+
+class StockAddress(forms.Form):
+    state = forms.ChoiceField(choices=STATE_CHOICES)
+
+
+@pytest.mark.parametrize("data", [None, {"state": "MD"}, {"state": "ZZ"}, {}])
+def test_a_fixed_choice_is_checked_and_shown_as_a_choice_field_does(data):
+    fixed, stock = Address(data), StockAddress(data)
+    assert fixed.is_valid() == stock.is_valid()
+    assert fixed.errors == stock.errors
+    assert str(fixed["state"]) == str(stock["state"])
+
+
+def test_fixed_choices_are_shared_by_the_forms_and_replaced_in_one_form_alone():
+    first, second = Address(), Address()
+    assert first.fields["state"].choices is second.fields["state"].choices  # not copied
+    assert first.fields["state"].widget.choices is second.fields["state"].widget.choices
+    assert first.fields["state"].widget.attrs is not second.fields["state"].widget.attrs
+    first.fields["state"].choices = [("MD", "Maryland")]
+    assert second.fields["state"].choices == STATE_CHOICES
+    assert second.fields["state"].widget.choices == STATE_CHOICES
+    assert Address().fields["state"].widget.choices == STATE_CHOICES

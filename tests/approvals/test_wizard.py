@@ -5,13 +5,15 @@ import time_machine
 from django.urls import reverse
 
 from approvals.models import AccessRequest
-from tests.factories import OrganizationFactory
+from tests.factories import OrganizationFactory, UserGroupFactory
 from tests.pii import database_rows
 from tests.registration import (
     CONTACT,
+    choose_organization,
     enter_portal,
     latest_code,
     register_bso_until_review,
+    register_until_review,
     start_bso_registration,
     user_information,
 )
@@ -171,6 +173,36 @@ def test_a_pending_organization_cannot_be_chosen_by_posting_its_id(client):
     )
     assert response.status_code == 200
     assert AccessRequest.objects.get().organization is None
+
+
+def test_the_same_organization_chosen_again_keeps_the_group_and_another_undoes_it(client):
+    group = UserGroupFactory(
+        organization=OrganizationFactory(legal_name="Chesapeake Family Medicine"), name="Billing"
+    )
+    register_until_review(client, "end_user", group=group)
+    draft = AccessRequest.objects.get()
+
+    assert choose_organization(client, group.organization).url == reverse("registration:review")
+    draft.refresh_from_db()
+    assert draft.group == group and "user-group" in draft.completed_steps
+
+    other = OrganizationFactory(legal_name="Chesapeake Harbor Clinic")
+    assert choose_organization(client, other).url == reverse("registration:user-group")
+    draft.refresh_from_db()
+    assert (draft.organization, draft.group) == (other, None)
+    assert "user-group" not in draft.completed_steps and "organization" in draft.completed_steps
+
+
+def test_another_organization_undoes_the_group_a_uga_described(client):
+    organization = OrganizationFactory(legal_name="Chesapeake Family Medicine")
+    register_until_review(client, "uga", organization=organization, action="create_provider")
+    assert "group" in AccessRequest.objects.get().details
+
+    other = OrganizationFactory(legal_name="Chesapeake Harbor Clinic")
+    assert choose_organization(client, other).url == reverse("registration:group-action")
+    draft = AccessRequest.objects.get()
+    assert "group" not in draft.details and draft.group is None
+    assert not {"group-action", "user-group"} & set(draft.completed_steps)
 
 
 def test_review_shows_everything_with_the_ssn_masked(client):

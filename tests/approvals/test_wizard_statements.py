@@ -10,9 +10,12 @@ from approvals.models import AccessRequest
 from tests.factories import OrganizationFactory, account_holder, security_official
 from tests.registration import (
     BARBARA,
+    CONTACT,
     latest_code,
+    prove_identity,
     register_bso_until_review,
     start_bso_registration,
+    step,
     user_information,
 )
 
@@ -80,3 +83,23 @@ def test_the_acknowledgement_reads_the_request_once_without_its_personal_data(cl
     request = AccessRequest.objects.get()
     assert request.tracking_number in page and request.email in page
     assert "the Security Official of Lakewood Clinic" in page
+
+
+def test_the_organization_chosen_is_checked_by_one_narrow_read_and_written_alone(client):
+    organization = OrganizationFactory(legal_name="Chesapeake Family Medicine")
+    start_bso_registration(client)
+    prove_identity(client)
+    step(client, "contact", CONTACT)
+    search = {"name": "peake fam", "country": "US", "state": organization.state}
+    chosen = {**search, "organization": organization.pk}
+
+    statements = _statements(client, "post", "organization", chosen)
+
+    (check,) = [sql for sql in statements if '"organizations_organization"' in sql]
+    assert check.startswith('SELECT "legal_name" FROM "organizations_organization" WHERE "id" =')
+    assert "ORDER BY" not in check and "OVER" not in check  # not the search page's statement
+    assert len(statements) == 6  # the session, BEGIN, the draft, the choice, its UPDATE, COMMIT
+    (update,) = [sql for sql in statements if sql.startswith('UPDATE "approvals_accessrequest"')]
+    assert '"organization_id" = ' in update
+    assert '"group_id"' not in update and '"details"' not in update  # empty: not written again
+    assert AccessRequest.objects.get().organization == organization

@@ -51,6 +51,7 @@ from iacs_portal.admin_actions import ReasonForm
 from organizations.forms import RoleFilterForm, RoleRemovalForm
 from organizations.models import Organization, RoleAssignment, UserGroup
 from organizations.roles import Role
+from organizations.selectors import SearchResult
 from organizations.staff_actions import ReseatForm
 from tests.factories import (
     DEMO_PERSON,
@@ -148,6 +149,19 @@ class World:
         return OrganizationFactory(legal_name="Chesapeake Family Medicine")
 
     @cached_property
+    def organization_search(self) -> dict:
+        """A search that finds ``organization``, as the wizard posts it with the choice."""
+        organization = self.organization
+        return {"name": "Chesapeake", "country": organization.country, "state": organization.state}
+
+    @cached_property
+    def organization_result(self) -> SearchResult:
+        organization = self.organization
+        return SearchResult(
+            organization.pk, organization.legal_name, organization.city, organization.state
+        )
+
+    @cached_property
     def group(self) -> UserGroup:
         return UserGroupFactory(organization=self.organization, name="Billing team")
 
@@ -218,7 +232,7 @@ ADAPTERS: dict[type[forms.BaseForm], Adapter] = {
     OrganizationSearchForm: plain(OrganizationSearchForm),
     OrganizationChoiceForm: Adapter(
         lambda w, data: OrganizationChoiceForm(
-            data, results=Organization.objects.filter(pk=w.organization.pk)
+            data, criteria=w.organization_search, rows=[w.organization_result]
         )
     ),
     JustificationForm: Adapter(lambda w, data: JustificationForm(data, instance=w.draft)),

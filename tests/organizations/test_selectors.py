@@ -9,6 +9,7 @@ from organizations.selectors import (
     joinable_groups,
     organization_is_selectable,
     organization_search,
+    organization_search_choice,
     organization_search_page,
     organization_with_ein,
     surrogate_groups_administered,
@@ -93,6 +94,55 @@ def test_a_search_page_matches_as_the_search_does_and_lists_plain_rows():
     rows, _, _ = organization_search_page(name="care", limit=50, community=first.community, **MD)
     assert sorted(names(rows)) == ["100% Care_Group", "1000 Care Group"]
     assert names(rows) == names(organization_search(name="care", **MD))
+
+
+def test_a_choice_is_found_exactly_when_the_search_matches_it():
+    """The choice's own statement: an organization is found by its id exactly when
+    ``organization_search`` matches it (a part of the name in any case, ``%`` and ``_`` taken
+    literally, the country, state and community, approved only), with its name read."""
+    made = [
+        OrganizationFactory(legal_name="100% Care_Group", city="Towson"),
+        OrganizationFactory(legal_name="1000 Care Group"),
+        OrganizationFactory(legal_name="100% care_group elsewhere", state="VA"),
+        OrganizationFactory(legal_name="100% Care_Group pending", status="pending"),
+        OrganizationFactory(legal_name="100% Care_Group suspended", status="suspended"),
+        OrganizationFactory(legal_name="100% Care_Group denied", status="denied"),
+        OrganizationFactory(
+            legal_name="100% Care_Group MAC", community=community("fi-carrier-mac")
+        ),
+    ]
+    parts = ["0% care_", "% CARE_G", " care ", "100% Care_Group", "nowhere"]
+    searches = [{"name": part, **MD} for part in parts]
+    searches.append({"name": "care", "country": "US", "state": "VA"})
+    found_some = False
+    for search in searches:
+        for scope in (None, community(), community().pk):  # a draft holds the community's id
+            matched = set(
+                organization_search(**search, community=scope).values_list("pk", flat=True)
+            )
+            for organization in made:
+                chosen = organization_search_choice(
+                    organization_id=organization.pk, **search, community=scope
+                )
+                assert (chosen is not None) == (organization.pk in matched), (search, organization)
+                if chosen is not None:
+                    found_some = True
+                    assert chosen == organization and chosen.legal_name == organization.legal_name
+                    assert "status" in chosen.get_deferred_fields()
+                    assert chosen.city == organization.city  # a deferred field, read when asked
+    assert found_some
+
+
+@pytest.mark.parametrize("organization_id", [0, -1, 2**63, -(2**63) - 1, 10**30])
+def test_a_choice_of_an_id_no_organization_can_have_is_found_as_the_orm_finds_it(
+    organization_id, django_assert_max_num_queries
+):
+    OrganizationFactory(legal_name="Harbor Medical")
+    assert not Organization.objects.filter(pk=organization_id).exists()
+    with django_assert_max_num_queries(1):
+        assert (
+            organization_search_choice(organization_id=organization_id, name="Harbor", **MD) is None
+        )
 
 
 def test_an_ein_is_taken_until_cms_denies_the_organization():
