@@ -15,7 +15,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -85,8 +85,20 @@ def email_verification_resend(*, verification: EmailVerification) -> None:
     _schedule_code_email(verification)
 
 
+# The new code's hash written and the address read in one statement; the UPDATE locks the row
+# as SELECT ... FOR UPDATE did. Written by hand: Django's update() returns no column.
+_ISSUE_CODE = (
+    "UPDATE {table} SET code_hash = %s, sent_at = %s, expires_at = %s, failed_attempts = %s"
+    " WHERE id = %s RETURNING email"
+)
+_ISSUED = ("code_hash", "sent_at", "expires_at", "failed_attempts")  # in its SET's order
+
+
 def email_verification_issue_code(*, verification_id: int) -> tuple[EmailVerification, str]:
-    """Generate, store (hashed) and return a fresh code. Only the email's builder calls this."""
+    """Generate, store (hashed) and return a fresh code. Only the email's builder calls this.
+
+    The verification comes back as ``only("email")`` would read it, with the new fields set.
+    """
     digits = settings.EMAIL_VERIFICATION_CODE_DIGITS
     code = f"{secrets.randbelow(10**digits):0{digits}d}"
     now = timezone.now()
@@ -96,12 +108,18 @@ def email_verification_issue_code(*, verification_id: int) -> tuple[EmailVerific
         "expires_at": now + settings.EMAIL_VERIFICATION_CODE_TTL,
         "failed_attempts": 0,
     }
-    # No savepoint: inside the delivering transaction a failure rolls all of it back anyway.
-    with transaction.atomic(savepoint=False):
-        # The UPDATE locks the row as SELECT ... FOR UPDATE did; then only the address is read.
-        if not EmailVerification.objects.filter(pk=verification_id).update(**fields):
-            raise EmailVerification.DoesNotExist(f"No email verification {verification_id}.")
-        verification = EmailVerification.objects.only("email").get(pk=verification_id)
+    meta = EmailVerification._meta
+    # Each value as the ORM stores it (a datetime is text on SQLite); only a quoted name goes in.
+    values = [meta.get_field(name).get_db_prep_save(fields[name], connection) for name in _ISSUED]
+    with connection.cursor() as cursor:
+        table = connection.ops.quote_name(meta.db_table)
+        cursor.execute(_ISSUE_CODE.format(table=table), [*values, verification_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise EmailVerification.DoesNotExist(f"No email verification {verification_id}.")
+    verification = EmailVerification.from_db(
+        connection.alias, ["id", "email"], [verification_id, *row]
+    )
     for name, value in fields.items():
         setattr(verification, name, value)
     return verification, code

@@ -24,6 +24,10 @@
 The only duplicate left is the one no database can prevent: the mail server accepted the
 message and the worker died before step 2 committed. The next attempt then sends it again (for
 a secret-bearing email, with a new secret; the first one never became valid).
+
+The usual claim (a queued email, held by nobody, following nothing unsent), the send's lock
+and the sent mark are statements written by hand (``statements``, issue 9): the claim one
+UPDATE committed alone, instead of BEGIN, a locking read, the UPDATE and COMMIT.
 """
 
 import logging
@@ -32,9 +36,10 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
+from . import statements
 from .models import OutgoingEmail
 from .registry import EmailCancelled, builder_for
 from .rendering import about, error_without_secrets, render_message, send_message
@@ -65,7 +70,17 @@ def _one(by_pk):
 
 
 def _claim(email_id: int) -> int | None:
-    """Step 1: the attempt's number, or None when there is nothing to do now."""
+    """Step 1: the attempt's number, or None when there is nothing to do now.
+
+    The usual case (queued, following nothing unsent, held by nobody) is one UPDATE
+    (``statements.claim_queued``); every other case is decided here on the row read locked.
+    """
+    attempt = statements.claim_queued(email_id, now=timezone.now())
+    return attempt if attempt is not None else _claim_locked(email_id)
+
+
+def _claim_locked(email_id: int) -> int | None:
+    """Step 1 decided on the row read locked: every case, the unusual ones included."""
     with transaction.atomic():
         # None if another worker holds the row (it is sending it), or if it is gone.
         email = _one(OutgoingEmail.objects.select_for_update(skip_locked=True).filter(pk=email_id))
@@ -102,10 +117,6 @@ def _finish(email: OutgoingEmail, *, status: str, last_error: str, **fields) -> 
     email.save(update_fields=["status", "last_error", "next_attempt_at", *fields])
 
 
-# The emails queued to go once this one is sent (the temporary password after the User ID).
-_waiting_followers = OutgoingEmail.objects.filter(follows=OuterRef("pk"), status=Status.QUEUED)
-
-
 def _send(email_id: int, attempt: int, known: dict) -> bool:
     """Step 2: True once sent; False if another worker took the email over meanwhile.
 
@@ -114,35 +125,30 @@ def _send(email_id: int, attempt: int, known: dict) -> bool:
     """
     with transaction.atomic():
         # Waits, if need be, for another worker's claim to see the row is ours and let go.
-        email = _one(
-            OutgoingEmail.objects.select_for_update(of=("self",))
-            .annotate(has_followers=Exists(_waiting_followers))
-            .filter(pk=email_id)
-        )
-        if email is None or email.status != Status.SENDING or email.attempts != attempt:
+        locked = statements.lock_for_send(email_id, attempt)
+        if locked is None:
             return False
-        to, context = builder_for(email.event)(dict(email.params))
+        event, params, has_followers = locked
+        to, context = builder_for(event)(params)
         known["context"] = context
         known["recipients"] = ", ".join(to)
         known["user_label"], known["tracking_number"] = about(context)
         if not to:
             raise EmailCancelled("Not sent: there is nobody to send it to.")
-        message = render_message(event=email.event, to=to, context=context)
+        message = render_message(event=event, to=to, context=context)
         known["subject"] = message.subject[:255]
         send_message(message)
-        _finish(
-            email,
-            status=Status.SENT,
-            last_error="",
+        statements.mark_sent(
+            email_id,
             sent_at=timezone.now(),
             recipients=known["recipients"],
             subject=known["subject"],
             user_label=known["user_label"],
             tracking_number=known["tracking_number"],
         )
-        if email.has_followers:  # read with the row: most emails have none to hand over
-            followers = email.followers.filter(status=Status.QUEUED).values_list("pk", flat=True)
-            for follower in followers:
+        if has_followers:  # read with the row: most emails have none to hand over
+            followers = OutgoingEmail.objects.filter(follows=email_id, status=Status.QUEUED)
+            for follower in followers.values_list("pk", flat=True):
                 transaction.on_commit(partial(outgoing_email_dispatch, email_id=follower))
     return True
 

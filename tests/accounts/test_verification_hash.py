@@ -3,14 +3,19 @@
 from unittest import mock
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import EmailVerification
 from accounts.verification import (
+    _ISSUED,
     CODE_HASH_PREFIX,
     CheckResult,
+    code_hash,
     email_verification_check,
     email_verification_issue_code,
 )
@@ -66,19 +71,45 @@ def test_a_code_hashed_by_the_earlier_argon2_scheme_still_verifies():
     assert check(verification, code) is CheckResult.VERIFIED
 
 
-def test_issuing_a_code_writes_its_hash_without_reading_the_row_first():
+def test_issuing_a_code_writes_its_hash_and_reads_the_address_in_one_statement():
     verification = EmailVerification.objects.create(email=EMAIL)
     with CaptureQueriesContext(connection) as captured:
         issued_row, code = email_verification_issue_code(verification_id=verification.pk)
-    update, read = (query["sql"] for query in captured.captured_queries)
+    [update] = (query["sql"] for query in captured.captured_queries)
     assert update.startswith('UPDATE "accounts_emailverification"')  # it locks the row
-    assert read.startswith(
-        'SELECT "accounts_emailverification"."id", "accounts_emailverification"."email" FROM'
-    )
+    assert update.endswith("RETURNING email")
     verification.refresh_from_db()
     assert (issued_row.email, issued_row.code_hash) == (EMAIL, verification.code_hash)
     assert code not in verification.code_hash and verification.failed_attempts == 0
     assert check(issued_row, code) is CheckResult.VERIFIED
+
+
+def test_issuing_a_code_writes_and_answers_as_the_orms_update_and_read():
+    by_orm, by_statement = (EmailVerification.objects.create(email=EMAIL) for _ in range(2))
+    now = timezone.now()
+    with (
+        mock.patch("accounts.verification.secrets.randbelow", return_value=42),
+        time_machine.travel(now, tick=False),
+    ):
+        issued_row, code = email_verification_issue_code(verification_id=by_statement.pk)
+    EmailVerification.objects.filter(pk=by_orm.pk).update(
+        code_hash=code_hash(by_orm.pk, code),
+        sent_at=now,
+        expires_at=now + settings.EMAIL_VERIFICATION_CODE_TTL,
+        failed_attempts=0,
+    )
+    read = EmailVerification.objects.only("email").get(pk=by_statement.pk)
+
+    assert code == "000042"
+    written = EmailVerification.objects.filter(pk__in=[by_orm.pk, by_statement.pk]).order_by("pk")
+    fields = ["email", "sent_at", "expires_at", "failed_attempts", "verified_at", "user_id"]
+    assert len({tuple(row) for row in written.values_list(*fields)}) == 1  # the same rows
+    assert issued_row.code_hash == code_hash(by_statement.pk, code) == written[1].code_hash
+    assert EmailVerification.objects.filter(  # found by its times, as the ORM writes them
+        pk=by_statement.pk, sent_at=now, expires_at=issued_row.expires_at
+    ).exists()
+    assert (issued_row.pk, issued_row.email) == (read.pk, read.email)
+    assert issued_row.get_deferred_fields() == read.get_deferred_fields() - set(_ISSUED)
 
 
 def test_issuing_a_code_for_a_verification_gone_fails_as_the_row_missing():

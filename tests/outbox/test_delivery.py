@@ -241,17 +241,15 @@ def test_a_password_for_a_disabled_account_is_never_made(django_capture_on_commi
     assert mail.outbox == []
 
 
-def test_a_delivery_reads_its_row_by_key_without_sorting_the_one_row(backend):
+def test_a_delivery_claims_locks_and_marks_its_row_in_three_statements_none_sorting(backend):
     email = user_email_enqueue(event="account_id", user=UserFactory())  # its task not yet run
 
     with CaptureQueriesContext(connection) as captured:
         outcome = delivery.outgoing_email_deliver(email_id=email.pk)
 
     assert outcome == delivery.SENT
-    reads = [
-        query["sql"]
-        for query in captured.captured_queries
-        if query["sql"].startswith('SELECT "outbox_outgoingemail"."id"')
-    ]
-    assert len(reads) == 2  # the claim and the send
-    assert not any("ORDER BY" in sql for sql in reads)
+    statements = [query["sql"] for query in captured.captured_queries]
+    own = [sql.split() for sql in statements if '"outbox_outgoingemail"' in sql]
+    assert [words[0] for words in own] == ["UPDATE", "SELECT", "UPDATE"]  # claim, lock, sent
+    assert own[0][-2:] == ["RETURNING", "attempts"]  # the claim reads nothing before it
+    assert not any("ORDER BY" in sql for sql in statements)

@@ -4,7 +4,8 @@ portal sends over SMTP, prints it for the person running it, and finds it by sub
 import pytest
 from django.core.mail import EmailMultiAlternatives, get_connection
 
-from iacs_portal.mailsink import serve, text_of
+from iacs_portal import mailsink
+from iacs_portal.mailsink import parse, serve, text_of
 
 from .test_health import closed_port
 
@@ -41,3 +42,19 @@ def test_waiting_for_mail_that_never_comes_says_what_came(sink):
     send(sink, subject="Email Address Verification", to="a@example.org", text="123456")
     with pytest.raises(TimeoutError, match="Email Address Verification"):
         sink.handler.wait_for(subject="Something else", to="a@example.org", timeout=0.5)
+
+
+def test_a_quiet_sink_parses_a_message_only_once_it_is_looked_at(monkeypatch, tmp_path):
+    parsed = []
+    monkeypatch.setattr(mailsink, "parse", lambda content: parsed.append(content) or parse(content))
+    quiet = serve(host="127.0.0.1", port=closed_port(), echo=False, spool_dir=tmp_path)
+    try:
+        send(quiet, subject="Email Address Verification", to="ada@example.org", text="482913")
+        assert parsed == []  # received, spooled, kept as it came
+        spooled = (tmp_path / "ada@example.org.eml").read_bytes()
+
+        message = quiet.handler.wait_for(subject="Email Address Verification", to="ada@example.org")
+        assert "482913" in text_of(message) and parsed == [spooled]
+        assert quiet.handler.messages == [message] and len(parsed) == 1  # parsed once
+    finally:
+        quiet.stop()
