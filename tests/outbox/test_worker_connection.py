@@ -10,7 +10,11 @@ from django.db import connection
 from iacs_portal.celery import app
 from iacs_portal.outbox.tasks import outgoing_email_deliver
 
-pytestmark = pytest.mark.django_db(transaction=True)  # the connection outside any transaction
+pytestmark = [
+    pytest.mark.django_db(transaction=True),  # the connection outside any transaction
+    # The worker's server connection: SQLite's in-memory test database is never closed.
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL connections"),
+]
 
 
 @pytest.fixture
