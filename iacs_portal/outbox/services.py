@@ -1,9 +1,10 @@
 """Deciding to send an email, handing it to Celery, and the help desk's retry (ADR 14).
 
 ``email_enqueue`` writes the row in the caller's transaction: the email exists if and only if
-the change that causes it commits. After commit it is handed to Celery
-(``outgoing_email_dispatch``), which never blocks or fails the page: with the broker down the row
-stays queued and the periodic redispatch (``delivery.outgoing_emails_redispatch``) sends it later.
+the change that causes it commits. After commit (in a request, once its response is sent:
+``handoff``) it is handed to Celery (``outgoing_email_dispatch``), which never blocks or fails the
+page: with the broker down the row stays queued and the periodic redispatch
+(``delivery.outgoing_emails_redispatch``) sends it later.
 """
 
 import logging
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from iacs_portal.audit.services import audit_record
 
+from .handoff import after_response
 from .models import OutgoingEmail
 from .registry import BUILDERS, builder_for
 from .rendering import error_without_secrets
@@ -95,7 +97,7 @@ def email_enqueue(
     email = _queued_row(event=event, params=params, to=to, follows=follows)
     email.save(force_insert=True)
     if follows is None or follows.status not in OutgoingEmail.UNSENT:
-        transaction.on_commit(partial(outgoing_email_dispatch, email_id=email.pk))
+        _dispatch_on_commit([email.pk])
     return email
 
 
@@ -114,8 +116,15 @@ def emails_enqueue(*, emails: Sequence[EmailToQueue]) -> list[OutgoingEmail]:
     else:  # an SQLite older than 3.35 gives no ids back from a multi-row INSERT
         for row in rows:
             row.save(force_insert=True)
-    transaction.on_commit(partial(outgoing_emails_dispatch, email_ids=[row.pk for row in rows]))
+    _dispatch_on_commit([row.pk for row in rows])
     return rows
+
+
+def _dispatch_on_commit(email_ids: list[int]) -> None:
+    """Hand the emails to Celery once the transaction commits, and, in a request, once its
+    response is sent (``handoff``): the page never waits on the broker."""
+    dispatch = partial(outgoing_emails_dispatch, email_ids=email_ids)
+    transaction.on_commit(partial(after_response, dispatch))
 
 
 def _publish(task, argument: int | list[int], *, countdown: float | None = None) -> bool:
@@ -217,6 +226,6 @@ def outgoing_email_retry(*, email: OutgoingEmail, by, reason: str) -> OutgoingEm
             to_state=OutgoingEmail.Status.QUEUED,
             reason=reason,
         )
-        transaction.on_commit(partial(outgoing_email_dispatch, email_id=locked.pk))
+        _dispatch_on_commit([locked.pk])
     email.refresh_from_db()
     return email

@@ -19,6 +19,7 @@ from tests.two_factor import next_unused_code
 NEW_PASSWORD = "blue heron kayak sunrise"
 CODE = re.compile(r"\b(\d{6})\b")
 TRACKING_NUMBER = re.compile(r"IR-\d{5}-\d{5}")
+MAIL_CHECKS, MAIL_CHECK_PAUSE_MS = 50, 100  # five seconds for an email to arrive
 
 
 class Journey:
@@ -85,11 +86,25 @@ class Journey:
 
     # Mail
 
+    def mail_link(self, subject: str, to: str):
+        """The link to the newest message with this subject to this address, on the outbox page.
+
+        An email is sent once the page that decided it has been answered (ADR 14), as a
+        person's inbox gets it a moment later: the inbox is opened again until it is there.
+        """
+        for _ in range(MAIL_CHECKS):
+            self.open("/outbox/")
+            row = self.page.get_by_role("row").filter(has_text=to)
+            link = row.get_by_role("link", name=subject)
+            if link.count():
+                return link.first
+            self.page.wait_for_timeout(MAIL_CHECK_PAUSE_MS)
+        raise AssertionError(f"No email {subject!r} to {to} arrived within five seconds.")
+
     def read_mail(self, subject: str, to: str) -> str:
         """Open the newest message with this subject to this address; return its text."""
-        self.open("/outbox/")
-        row = self.page.get_by_role("row").filter(has_text=to)
-        self.go(lambda: row.get_by_role("link", name=subject).first.click())
+        link = self.mail_link(subject, to)
+        self.go(link.click)
         return self.page.locator("pre").inner_text()
 
     # Registration (SPEC 4)
