@@ -30,7 +30,7 @@ def account_for_ssn_digest(digest: str) -> User | None:
     return next(iter(User.objects.filter(ssn_digest=digest).order_by()[:1]), None)
 
 
-# Asked on every user information step and every submit: compiled once per process
+# Asked on every user information step: compiled once per process
 # (iacs_portal.compiled_reads), where compiling the ORM's query cost as much as running it.
 _account_with_address = CompiledRead(
     lambda digest: User.objects.filter(ssn_digest=digest).only("email").order_by()[:1],
@@ -44,8 +44,3 @@ def account_address_for_ssn_digest(digest: str) -> User | None:
     if not digest:
         return None
     return next(iter(_account_with_address(digest=digest)), None)
-
-
-def account_exists_for_ssn_digest(digest: str) -> bool:
-    """Whether the person with this SSN digest has an account."""
-    return account_address_for_ssn_digest(digest) is not None

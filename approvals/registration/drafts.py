@@ -56,7 +56,12 @@ _draft_alone = CompiledRead(
 
 
 def draft_for(
-    request, *, related: tuple[str, ...] = (), lock: bool = False, only: tuple[str, ...] = ()
+    request,
+    *,
+    related: tuple[str, ...] = (),
+    lock: bool = False,
+    only: tuple[str, ...] = (),
+    read: CompiledRead | None = None,
 ) -> AccessRequest | None:
     """The visitor's live draft, or None (never started, submitted, or expired and removed).
 
@@ -70,11 +75,15 @@ def draft_for(
     ``lock`` (submitting): the row is locked as it is read, in the request's transaction, and
     returned whatever its status: a second submit that waited here for the first one's lock
     finds the request submitted, not a draft gone missing.
+
+    ``read``: a step's own read of the draft by ``draft_id`` (a CompiledRead), instead of these.
     """
     draft_id = request.session.get(DRAFT_SESSION_KEY)
     if draft_id is None:
         return None
-    if not (related or lock or only):
+    if read is not None:
+        found = read(draft_id=draft_id)
+    elif not (related or lock or only):
         found = _draft_alone(draft_id=draft_id)
     else:
         found = AccessRequest.objects.filter(pk=draft_id).order_by()

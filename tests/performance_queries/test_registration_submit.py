@@ -22,8 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 STATEMENTS = [
     "the session",
     "BEGIN (the request's transaction)",
-    "the draft, locked, with its organization",
-    "is there an account for this SSN already",
+    "the draft, locked, with its organization's status and whether the person has an account",
     "the request submitted, with a tracking number no other request has",
     "the audit chain head, locked",
     "the audit event, with the head moved to it (one statement on PostgreSQL)",
