@@ -1,6 +1,8 @@
 """Writes on requests: submit, approve, deny. Their emails are queued in the same transaction
 (the outbox, ADR 14) and sent after it commits."""
 
+import functools
+
 from django.db import IntegrityError, connections, router, transaction
 from django_fsm import ConcurrentTransition
 
@@ -141,7 +143,7 @@ def _save_submission(access_request: AccessRequest) -> None:
         ]
         with connection.cursor() as cursor:
             cursor.execute(
-                _submission_sql(connection),
+                _submission_sql(connection.alias),
                 [*values, access_request.pk, AccessRequest.Status.DRAFT, values[2]],
             )
             written = cursor.rowcount
@@ -158,11 +160,13 @@ def _save_submission(access_request: AccessRequest) -> None:
     raise RuntimeError(f"No free tracking number in {TRACKING_NUMBER_DRAWS} draws.")
 
 
-def _submission_sql(connection) -> str:
-    """The submission's UPDATE, written by hand: the ORM's, with its NOT EXISTS, cost more to
-    compile than to run. Parameters: the ``SUBMISSION_FIELDS``' values, then the request's id,
-    the draft status and the tracking number again. Only quoted names go into the text."""
-    quote, meta = connection.ops.quote_name, AccessRequest._meta
+@functools.cache
+def _submission_sql(alias: str) -> str:
+    """The submission's UPDATE, written by hand (once per database): the ORM's, with its NOT
+    EXISTS, cost more to compile than to run. Parameters: the ``SUBMISSION_FIELDS``' values,
+    then the request's id, the draft status and the tracking number again. Only quoted names go
+    into the text."""
+    quote, meta = connections[alias].ops.quote_name, AccessRequest._meta
     table, taken = quote(meta.db_table), quote("taken")
     column = {name: quote(meta.get_field(name).column) for name in ("id", "status")}
     number = quote(meta.get_field("tracking_number").column)
@@ -238,18 +242,17 @@ def _account_for(access_request: AccessRequest):
     return user, True
 
 
-# A decision takes no savepoint of its own inside the caller's transaction (two round trips
-# a decision): a refusal (DecisionError) or any error fails the caller's transaction with it.
-# The queue's page only redirects after a refusal; the help desk's action, which goes on,
-# takes its own savepoint (iacs_portal.admin_actions.refusing).
-
-
 @transaction.atomic(savepoint=False)
 def access_request_approve(*, access_request_id: int, approver, note: str = "") -> AccessRequest:
     """Approve: the account (for a first registration), the role, and what the request proposed.
 
     ``note`` is the approver's reason, kept in the request's history (the help desk gives one;
     the web queue does not ask for it).
+
+    No savepoint of its own inside the caller's transaction (two round trips a decision): a
+    refusal (DecisionError) or any error fails the caller's transaction with it. The queue's
+    page only redirects after a refusal; the help desk's action, which goes on, takes its own
+    savepoint (iacs_portal.admin_actions.refusing).
     """
     access_request = _lock_for_decision(access_request_id=access_request_id, approver=approver)
     _refuse_if_suspended(access_request)
@@ -358,10 +361,12 @@ def access_request_expire(*, access_request_id: int) -> AccessRequest | None:
     return access_request
 
 
-@transaction.atomic(savepoint=False)  # as access_request_approve
+@transaction.atomic(savepoint=False)
 def access_request_deny(
     *, access_request_id: int, approver, reason: str, note: str
 ) -> AccessRequest:
+    """Deny, with the reason told to the applicant; what the request proposed is released.
+    No savepoint of its own, as ``access_request_approve``."""
     access_request = _lock_for_decision(access_request_id=access_request_id, approver=approver)
     _release_proposed_rows(
         access_request, by=approver, reason=f"Request {access_request.tracking_number} denied"
