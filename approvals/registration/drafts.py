@@ -1,5 +1,7 @@
 """Where the user is in the wizard: the draft lives in the database, the session holds its id."""
 
+import functools
+
 from django.utils import timezone
 
 from iacs_portal.compiled_reads import CompiledRead
@@ -53,6 +55,20 @@ _draft_alone = CompiledRead(
     ).order_by()[:1],
     draft_id=-7_000_000_001,
 )
+
+
+@functools.cache
+def draft_fields_read(fields: tuple[str, ...]) -> CompiledRead:
+    """The draft alone by id with only ``fields`` loaded (the rest deferred), for a step that
+    names what it reads (``StepView.draft_reads``): compiled once per process and field list."""
+    return CompiledRead(
+        lambda draft_id: (
+            AccessRequest.objects.filter(pk=draft_id, status=AccessRequest.Status.DRAFT)
+            .only(*fields)
+            .order_by()[:1]
+        ),
+        draft_id=-7_000_000_001,
+    )
 
 
 def draft_for(

@@ -75,6 +75,7 @@ class OrganizationView(StepView):
     step = Step.ORGANIZATION
     template_name = "register/organization.html"
     form_class = forms.OrganizationChoiceForm
+    draft_reads = ("community_id", "state", "organization_id", "group_id", "details")
 
     @cached_property
     def search(self) -> forms.OrganizationSearchForm:

@@ -130,6 +130,7 @@ class RoleTermsView(StepView):
     step = Step.ROLE_TERMS
     template_name = "register/role_terms.html"
     form_class = forms.AcceptTermsForm
+    draft_reads = ()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -290,6 +291,7 @@ class JustificationView(StepView):
     step = Step.JUSTIFICATION
     template_name = "register/justification.html"
     form_class = forms.JustificationForm
+    draft_reads = ("justification",)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.draft}

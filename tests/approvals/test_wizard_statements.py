@@ -11,6 +11,7 @@ from tests.factories import OrganizationFactory, account_holder, security_offici
 from tests.registration import (
     BARBARA,
     CONTACT,
+    enter_portal,
     latest_code,
     prove_identity,
     register_bso_until_review,
@@ -85,12 +86,17 @@ def test_the_acknowledgement_reads_the_request_once_without_its_personal_data(cl
     assert "the Security Official of Lakewood Clinic" in page
 
 
-def test_the_organization_chosen_is_checked_by_one_narrow_read_and_written_alone(client):
+def _at_the_organization_step(client):
+    """A Backup Security Official at the organization step; the organization and its search."""
     organization = OrganizationFactory(legal_name="Chesapeake Family Medicine")
     start_bso_registration(client)
     prove_identity(client)
     step(client, "contact", CONTACT)
-    search = {"name": "peake fam", "country": "US", "state": organization.state}
+    return organization, {"name": "peake fam", "country": "US", "state": organization.state}
+
+
+def test_the_organization_chosen_is_checked_by_one_narrow_read_and_written_alone(client):
+    organization, search = _at_the_organization_step(client)
     chosen = {**search, "organization": organization.pk}
 
     statements = _statements(client, "post", "organization", chosen)
@@ -103,3 +109,47 @@ def test_the_organization_chosen_is_checked_by_one_narrow_read_and_written_alone
     assert '"organization_id" = ' in update
     assert '"group_id"' not in update and '"details"' not in update  # empty: not written again
     assert AccessRequest.objects.get().organization == organization
+
+
+def _narrow(read: str) -> bool:
+    return all(
+        f'"approvals_accessrequest"."{column}"' not in read
+        for column in ("ssn", "date_of_birth", "first_name", "work_phone")
+    )
+
+
+def test_steps_that_name_their_fields_read_the_draft_once_without_personal_data(client):
+    organization, search = _at_the_organization_step(client)
+
+    for method, name, data in [
+        ("get", "organization", None),
+        ("get", "organization", search),  # the search, with its results
+        ("post", "organization", {**search, "organization": organization.pk}),
+        ("get", "justification", None),
+        ("post", "justification", {"justification": "I back up our Security Official."}),
+    ]:
+        (read,) = _draft_reads(_statements(client, method, name, data))
+        assert _narrow(read), (method, name, read)
+    assert "Chesapeake Family Medicine" in _statements_page(client, "organization", search)
+    draft = AccessRequest.objects.get()
+    assert draft.organization == organization
+    assert draft.justification == "I back up our Security Official."
+    assert {"organization", "justification"} <= set(draft.completed_steps)
+
+
+def test_the_role_terms_step_reads_the_draft_without_personal_data(client):
+    enter_portal(client)
+    terms = reverse("registration:terms", args=["provider-supplier"])
+    step(client, "terms", {"accept": "on"}, url=terms)
+    step(client, "role", {"role": "bso"})
+    (read,) = _draft_reads(_statements(client, "get", "role-terms"))
+    assert _narrow(read)
+    assert "Backup Security Official - Terms and Conditions" in client.last_page
+    (read,) = _draft_reads(_statements(client, "post", "role-terms", {"accept": "on"}))
+    assert _narrow(read)
+    assert AccessRequest.objects.get().role_terms_accepted_at is not None
+
+
+def _statements_page(client, name: str, data: dict) -> str:
+    _statements(client, "get", name, data)
+    return client.last_page
