@@ -270,6 +270,12 @@ class ContactView(StepView):
     step = Step.CONTACT
     template_name = "register/contact.html"
     form_class = forms.ContactForm
+    # The contact fields, and the User Information shown read-only (the SSN's last four only).
+    draft_reads = (
+        *forms.ContactForm.Meta.fields,
+        *("first_name", "middle_name", "last_name", "suffix", "date_of_birth"),
+        *("ssn_last4", "email"),
+    )
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.draft}

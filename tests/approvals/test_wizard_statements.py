@@ -153,3 +153,15 @@ def test_the_role_terms_step_reads_the_draft_without_personal_data(client):
 def _statements_page(client, name: str, data: dict) -> str:
     _statements(client, "get", name, data)
     return client.last_page
+
+
+def test_the_contact_step_reads_what_it_shows_not_the_ssn(client):
+    start_bso_registration(client)
+    prove_identity(client)
+    (read,) = _draft_reads(_statements(client, "get", "contact"))
+    assert '"approvals_accessrequest"."ssn"' not in read
+    for shown in ("Barbara", "***-**-6781", BARBARA.email):
+        assert shown in client.last_page
+    (read,) = _draft_reads(_statements(client, "post", "contact", CONTACT))
+    assert '"approvals_accessrequest"."ssn"' not in read
+    assert AccessRequest.objects.get().city == CONTACT["city"]
