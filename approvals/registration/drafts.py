@@ -45,14 +45,20 @@ def draft_start_for_user(request, *, community, kind: str, **fields) -> AccessRe
     return draft
 
 
-# The draft alone, by id (unordered: ``first()`` would sort the one row, compiling an ORDER BY
-# for nothing), as most steps read it: compiled once per process (iacs_portal.compiled_reads).
-_draft_alone = CompiledRead(
-    lambda draft_id: AccessRequest.objects.filter(
-        pk=draft_id, status=AccessRequest.Status.DRAFT
-    ).order_by()[:1],
-    draft_id=-7_000_000_001,
-)
+# The draft by id, alone or with the relations a step names (unordered: ``first()`` would sort
+# the one row, compiling an ORDER BY for nothing), as the steps read it: each read compiled once
+# per process (iacs_portal.compiled_reads), a step's relations being always the same few.
+def _draft_read(related: tuple[str, ...]) -> CompiledRead:
+    def build(draft_id):
+        found = AccessRequest.objects.filter(pk=draft_id, status=AccessRequest.Status.DRAFT)
+        if related:  # select_related() with no names would join every non-null relation
+            found = found.select_related(*related)
+        return found.order_by()[:1]
+
+    return CompiledRead(build, draft_id=-7_000_000_001)
+
+
+_draft_reads: dict[tuple[str, ...], CompiledRead] = {}
 
 
 def draft_for(
@@ -74,8 +80,11 @@ def draft_for(
     draft_id = request.session.get(DRAFT_SESSION_KEY)
     if draft_id is None:
         return None
-    if not (related or lock or only):
-        found = _draft_alone(draft_id=draft_id)
+    if not (lock or only):
+        read = _draft_reads.get(related)
+        if read is None:
+            read = _draft_reads[related] = _draft_read(related)
+        found = read(draft_id=draft_id)
     else:
         found = AccessRequest.objects.filter(pk=draft_id).order_by()
         if related:  # select_related() with no names would join every non-null relation
