@@ -26,8 +26,9 @@ class _Compiled:
     init_list: list[str]  # their fields
     related_populators: list  # the joined relations (select_related), as the ORM fills them
     expressions: list  # each column's, for its converters
-    converters: dict | None = None  # made for ``converters_for`` (a connection is per thread)
-    converters_for: object = None
+    # The connection they were made for (one a thread) and the columns' converters, as one
+    # value: a thread never takes the converters another made for its own connection.
+    converters: tuple[object, dict] = (None, {})
 
 
 class CompiledRead:
@@ -80,14 +81,15 @@ class CompiledRead:
 
     @staticmethod
     def _converters(compiled: _Compiled, connection) -> dict:
-        if compiled.converters_for is not connection:
+        made_for, converters = compiled.converters
+        if made_for is not connection:
             converters = {}
             for index, expression in enumerate(compiled.expressions):
                 backend = connection.ops.get_db_converters(expression)
                 if found := backend + expression.get_db_converters(connection):
                     converters[index] = (found, expression)
-            compiled.converters, compiled.converters_for = converters, connection
-        return compiled.converters
+            compiled.converters = (connection, converters)
+        return converters
 
     def __call__(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[Model]:
         compiled = self._compiled.get(using)
