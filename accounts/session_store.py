@@ -20,6 +20,8 @@ from django.contrib.sessions.backends.base import CreateError, UpdateError
 from django.db import DatabaseError, connections, router
 from django.db.models.constants import OnConflict
 
+from iacs_portal.field_values import instance_values_for_save
+
 from .session_keys import SignInSessionMixin
 
 
@@ -40,16 +42,15 @@ class OneStatementSave(db.SessionStore):
     def _insert(self, connection) -> None:
         obj = self.create_model_instance(self._get_session(no_load=True))
         meta, quote = self.model._meta, connection.ops.quote_name
-        fields = [meta.get_field(name) for name in ("session_key", "session_data", "expire_date")]
+        names = ("session_key", "session_data", "expire_date")
+        fields = [meta.get_field(name) for name in names]
         ignore = connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)
         sql = (
             f"{connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)}"
             f" {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)})"
             f" VALUES (%s, %s, %s) {ignore}"
         )
-        values = [
-            field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields
-        ]
+        values = instance_values_for_save(obj, names, connection)
         with connection.cursor() as cursor:
             cursor.execute(sql, values)
             if cursor.rowcount != 1:  # the key is in use

@@ -11,6 +11,7 @@ scheme still verify, through Django's password hashers, until they expire.
 """
 
 import enum
+import functools
 import secrets
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from iacs_portal.field_values import values_for_save
 from iacs_portal.outbox.services import email_enqueue
 
 from .models import EmailVerification
@@ -108,11 +110,12 @@ def email_verification_issue_code(*, verification_id: int) -> tuple[EmailVerific
         "expires_at": now + settings.EMAIL_VERIFICATION_CODE_TTL,
         "failed_attempts": 0,
     }
-    meta = EmailVerification._meta
     # Each value as the ORM stores it (a datetime is text on SQLite); only a quoted name goes in.
-    values = [meta.get_field(name).get_db_prep_save(fields[name], connection) for name in _ISSUED]
+    values = values_for_save(
+        EmailVerification, {name: fields[name] for name in _ISSUED}, connection
+    )
     with connection.cursor() as cursor:
-        table = connection.ops.quote_name(meta.db_table)
+        table = connection.ops.quote_name(EmailVerification._meta.db_table)
         cursor.execute(_ISSUE_CODE.format(table=table), [*values, verification_id])
         row = cursor.fetchone()
     if row is None:
@@ -155,6 +158,39 @@ def _decide(row: EmailVerification, code: str, write) -> CheckResult | None:
     return result
 
 
+# The check's compare-and-set: the outcome written only while the row is as the step read it.
+# Written by hand (only quoted names go in): compiling the ORM's filtered update() cost more
+# CPU than PostgreSQL's work for it. ``_AS_READ`` are compared with ``=``: the row is only ever
+# written after it was read unverified and with an expiry (``_decide``).
+_AS_READ = ("id", "code_hash", "expires_at", "failed_attempts")
+
+
+@functools.cache
+def _update_as_read_sql(names: tuple[str, ...], vendor: str) -> str:
+    """The UPDATE setting ``names`` where the row is as read (``vendor`` keys the cache)."""
+    meta, quote = EmailVerification._meta, connection.ops.quote_name
+    column = {name: quote(meta.get_field(name).column) for name in (*names, *_AS_READ)}
+    sets = ", ".join(f"{column[name]} = %s" for name in names)
+    compared = " AND ".join(f"{column[name]} = %s" for name in _AS_READ)
+    verified = quote(meta.get_field("verified_at").column)
+    return (
+        f"UPDATE {quote(meta.db_table)} SET {sets}"  # noqa: S608  # nosec B608
+        f" WHERE {compared} AND {verified} IS NULL"
+    )
+
+
+def _update_as_read(verification: EmailVerification, **fields) -> int:
+    """``fields`` written if the row is still as ``verification`` was read (and unverified),
+    as ``EmailVerification.objects.filter(<those>).update(**fields)``: the rows written."""
+    as_read = {name: getattr(verification, name) for name in _AS_READ}
+    values = values_for_save(EmailVerification, fields, connection)
+    # Each compared value prepared as the ORM's filter prepares it (the same, for these fields).
+    compared = values_for_save(EmailVerification, as_read, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_update_as_read_sql(tuple(fields), connection.vendor), values + compared)
+        return cursor.rowcount
+
+
 def email_verification_check(*, verification: EmailVerification, code: str) -> CheckResult:
     """Check ``code`` against ``verification`` as the caller read it (with the draft, unlocked),
     its outcome written only if the row is still as read: one statement instead of a locking
@@ -163,33 +199,11 @@ def email_verification_check(*, verification: EmailVerification, code: str) -> C
     # No savepoint: nothing here is caught and carried on from, so inside a request's
     # transaction an error rolls all of it back anyway (two statements fewer per check).
     with transaction.atomic(savepoint=False):
-        as_read = EmailVerification.objects.filter(
-            pk=verification.pk,
-            code_hash=verification.code_hash,
-            expires_at=verification.expires_at,
-            failed_attempts=verification.failed_attempts,
-            verified_at__isnull=True,
-        )
-        if (result := _decide(verification, code, as_read.update)) is not None:
+        write = functools.partial(_update_as_read, verification)
+        if (result := _decide(verification, code, write)) is not None:
             return result
         current = EmailVerification.objects.select_for_update().get(pk=verification.pk)
         result = _decide(current, code, EmailVerification.objects.filter(pk=current.pk).update)
         verification.failed_attempts = current.failed_attempts
         verification.verified_at, verification.code_hash = current.verified_at, current.code_hash
         return result
-        if current.failed_attempts >= settings.EMAIL_VERIFICATION_MAX_ATTEMPTS:
-            return CheckResult.LOCKED
-        if current.expires_at is None or timezone.now() > current.expires_at:
-            return CheckResult.EXPIRED
-        if not code_matches(current.pk, code, current.code_hash):
-            current.failed_attempts += 1
-            current.save(update_fields=["failed_attempts"])
-            verification.failed_attempts = current.failed_attempts
-            if current.failed_attempts >= settings.EMAIL_VERIFICATION_MAX_ATTEMPTS:
-                return CheckResult.LOCKED
-            return CheckResult.WRONG
-        current.verified_at = timezone.now()
-        current.code_hash = ""
-        current.save(update_fields=["verified_at", "code_hash"])
-        verification.verified_at = current.verified_at
-        return CheckResult.VERIFIED

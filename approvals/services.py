@@ -9,6 +9,7 @@ from django_fsm import ConcurrentTransition
 from accounts.emails import user_credentials_enqueue
 from accounts.identity import account_for_ssn_digest
 from accounts.services import user_create
+from iacs_portal.field_values import instance_values_for_save
 from iacs_portal.outbox.services import emails_enqueue
 from organizations.models import Organization, UserGroup
 from organizations.roles import Role
@@ -135,12 +136,8 @@ def _save_submission(access_request: AccessRequest) -> None:
     submits drawing the same number at the same instant.
     """
     connection = connections[router.db_for_write(AccessRequest)]
-    fields = [AccessRequest._meta.get_field(name) for name in SUBMISSION_FIELDS]
     for _draw in range(TRACKING_NUMBER_DRAWS):
-        values = [
-            field.get_db_prep_save(getattr(access_request, field.attname), connection)
-            for field in fields
-        ]
+        values = instance_values_for_save(access_request, SUBMISSION_FIELDS, connection)
         with connection.cursor() as cursor:
             cursor.execute(
                 _submission_sql(connection.alias),

@@ -4,9 +4,11 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import Exists, F, OuterRef
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import EmailVerification
 from approvals.models import AccessRequest
 from iacs_portal.compiled_reads import CompiledRead
 from tests.factories import community
@@ -74,3 +76,88 @@ def test_a_marker_that_is_not_exactly_one_parameter_is_refused(build, times):
     read = CompiledRead(build, name="Pat")
     with pytest.raises(ValueError, match=f"is {times} parameters of the statement"):
         read(name="Lee")
+
+
+def with_relations():
+    return CompiledRead(
+        lambda pk: (
+            AccessRequest.objects.filter(pk=pk)
+            .select_related("community", "email_verification")
+            .order_by()[:1]
+        ),
+        pk=-7_000_000_001,
+    )
+
+
+def test_joined_relations_are_those_of_select_related_and_read_without_a_query():
+    verification = EmailVerification.objects.create(
+        email="pat@example.org", code_hash="hmac-sha256$00", failed_attempts=2
+    )
+    wanted = draft(email_verification=verification)
+    [got] = with_relations()(pk=wanted.pk)
+    [orm] = AccessRequest.objects.filter(pk=wanted.pk).select_related(
+        "community", "email_verification"
+    )
+    with CaptureQueriesContext(connection) as captured:
+        for relation in ("community", "email_verification"):
+            related, expected = getattr(got, relation), getattr(orm, relation)
+            assert type(related) is type(expected) and related.pk == expected.pk
+            for field in type(expected)._meta.concrete_fields:
+                assert getattr(related, field.attname) == getattr(expected, field.attname)
+            assert related._state.adding is False and related._state.db == "default"
+    assert len(captured) == 0
+    for field in AccessRequest._meta.concrete_fields:
+        assert getattr(got, field.attname) == getattr(orm, field.attname), field.name
+
+
+def test_a_relation_that_is_null_is_none_without_a_query():
+    wanted = draft()
+    [got] = with_relations()(pk=wanted.pk)
+    with CaptureQueriesContext(connection) as captured:
+        assert got.email_verification is None and got.community is not None
+    assert len(captured) == 0
+
+
+def test_fields_left_out_by_only_are_deferred_as_the_orm_defers_them():
+    wanted = draft()
+    read = CompiledRead(
+        lambda pk: AccessRequest.objects.filter(pk=pk).only("first_name").order_by()[:1],
+        pk=-7_000_000_001,
+    )
+    [got] = read(pk=wanted.pk)
+    [orm] = AccessRequest.objects.filter(pk=wanted.pk).only("first_name")
+    assert got.get_deferred_fields() == orm.get_deferred_fields() != set()
+    assert got.first_name == "Pat" and got.pk == wanted.pk
+
+
+def test_annotations_are_set_on_the_objects_as_the_orm_sets_them():
+    twin, its_twin, alone = draft(), draft(), draft()
+    AccessRequest.objects.filter(pk__in=[twin.pk, its_twin.pk]).update(ssn_digest="d" * 64)
+
+    def build(pk):
+        twins = AccessRequest.objects.filter(ssn_digest=OuterRef("ssn_digest"))
+        return (
+            AccessRequest.objects.filter(pk=pk)
+            .only("first_name")
+            .annotate(
+                community_name=F("community__name"),
+                has_twin=Exists(twins.exclude(pk=OuterRef("pk"))),
+            )
+            .order_by()[:1]
+        )
+
+    read = CompiledRead(build, pk=-7_000_000_001)
+    for request, has_twin in [(twin, True), (alone, False)]:
+        [got] = read(pk=request.pk)
+        [orm] = build(request.pk)
+        assert (got.community_name, got.has_twin) == (orm.community_name, orm.has_twin)
+        assert bool(got.has_twin) is has_twin
+        assert got.first_name == orm.first_name == "Pat"
+
+
+def test_values_are_refused():
+    read = CompiledRead(
+        lambda pk: AccessRequest.objects.filter(pk=pk).values("first_name"), pk=-7_000_000_001
+    )
+    with pytest.raises(ValueError, match="model objects only"):
+        read(pk=1)

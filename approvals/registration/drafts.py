@@ -47,28 +47,25 @@ def draft_start_for_user(request, *, community, kind: str, **fields) -> AccessRe
     return draft
 
 
-# The draft alone, by id (unordered: ``first()`` would sort the one row, compiling an ORDER BY
-# for nothing), as most steps read it: compiled once per process (iacs_portal.compiled_reads).
-_draft_alone = CompiledRead(
-    lambda draft_id: AccessRequest.objects.filter(
-        pk=draft_id, status=AccessRequest.Status.DRAFT
-    ).order_by()[:1],
-    draft_id=-7_000_000_001,
-)
-
-
 @functools.cache
-def draft_fields_read(fields: tuple[str, ...]) -> CompiledRead:
-    """The draft alone by id with only ``fields`` loaded (the rest deferred), for a step that
-    names what it reads (``StepView.draft_reads``): compiled once per process and field list."""
-    return CompiledRead(
-        lambda draft_id: (
-            AccessRequest.objects.filter(pk=draft_id, status=AccessRequest.Status.DRAFT)
-            .only(*fields)
-            .order_by()[:1]
-        ),
-        draft_id=-7_000_000_001,
-    )
+def draft_read(
+    related: tuple[str, ...] = (), fields: tuple[str, ...] | None = None
+) -> CompiledRead:
+    """The draft by id, alone or with the relations a step names, all its fields or only
+    ``fields`` (the rest deferred, for a step that names what it reads: ``StepView.draft_reads``),
+    unordered (``first()`` would sort the one row, compiling an ORDER BY for nothing): compiled
+    once per process for each (iacs_portal.compiled_reads), a step's reads being always the same
+    few."""
+
+    def build(draft_id):
+        found = AccessRequest.objects.filter(pk=draft_id, status=AccessRequest.Status.DRAFT)
+        if related:  # select_related() with no names would join every non-null relation
+            found = found.select_related(*related)
+        if fields is not None:
+            found = found.only(*fields)
+        return found.order_by()[:1]
+
+    return CompiledRead(build, draft_id=-7_000_000_001)
 
 
 def draft_for(
@@ -99,8 +96,8 @@ def draft_for(
         return None
     if read is not None:
         found = read(draft_id=draft_id)
-    elif not (related or lock or only):
-        found = _draft_alone(draft_id=draft_id)
+    elif not (lock or only):
+        found = draft_read(related)(draft_id=draft_id)
     else:
         found = AccessRequest.objects.filter(pk=draft_id).order_by()
         if related:  # select_related() with no names would join every non-null relation

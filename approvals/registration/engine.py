@@ -20,8 +20,8 @@ from .drafts import (
     DRAFT_SESSION_KEY,
     SUBMITTED_SESSION_KEY,
     draft_discard,
-    draft_fields_read,
     draft_for,
+    draft_read,
     draft_touch,
 )
 from .steps import Step
@@ -75,7 +75,7 @@ class StepView(AtomicUnlessSafe, FormView):
 
     def load_draft(self, request) -> AccessRequest | None:
         if self.draft_reads is not None and not self.draft_related:
-            return draft_for(request, read=draft_fields_read((*ENGINE_READS, *self.draft_reads)))
+            return draft_for(request, read=draft_read(fields=(*ENGINE_READS, *self.draft_reads)))
         return draft_for(request, related=self.draft_related)
 
     def position(self) -> dict:

@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.generic import FormView, TemplateView
 
 from accounts.emails import user_email_enqueue
-from accounts.identity import account_address_for_ssn_digest, ssn_digest
+from accounts.identity import ssn_digest
 from accounts.recovery_forms import EmailCodeForm
 from accounts.verification import (
     CheckResult,
@@ -21,13 +21,11 @@ from accounts.verification import (
     email_verification_resend,
     email_verification_start,
 )
-from iacs_portal.compiled_reads import CompiledRead
 from iacs_portal.ratelimit import rate_limit_response, rate_limited
 from organizations.models import Community
 from organizations.roles import ROLE_DESCRIPTIONS, Role
 from organizations.selectors import active_roles
 
-from ..models import AccessRequest
 from ..summaries import user_information
 from . import forms
 from . import steps as wizard
@@ -36,6 +34,7 @@ from .drafts import (
     draft_start,
 )
 from .engine import StepView, step_url
+from .identity_checks import known_person
 from .steps import Step
 
 HELP_DESK_FOR_USER_ID = (
@@ -144,22 +143,6 @@ class RoleTermsView(StepView):
         return ["role_terms_accepted_at"]
 
 
-# A registration of this person waiting for approval: asked on every user information step,
-# so compiled once per process (iacs_portal.compiled_reads).
-_pending_registration = CompiledRead(
-    lambda digest: (
-        AccessRequest.objects.filter(
-            kind=AccessRequest.Kind.REGISTRATION,
-            status=AccessRequest.Status.SUBMITTED,
-            ssn_digest=digest,
-        )
-        .only("pk")
-        .order_by()[:1]
-    ),
-    digest="compiled-read:ssn-digest",
-)
-
-
 # Error reports (the admins' email of a 500) show POST data: never the SSN or date of birth.
 @method_decorator(sensitive_post_parameters("ssn", "date_of_birth"), name="dispatch")
 class UserInformationView(rate_limited("registration_user_info"), StepView):
@@ -181,7 +164,7 @@ class UserInformationView(rate_limited("registration_user_info"), StepView):
     @method_decorator(sensitive_variables())
     def form_valid(self, form):
         digest = ssn_digest(form.cleaned_data["ssn"])
-        existing = account_address_for_ssn_digest(digest)  # whom to tell, no more
+        existing, registration_pending = known_person(digest)  # of an account, whom to tell
         if existing is not None:
             # Only someone who passed the SSA check as this person gets here: tell the holder.
             user_email_enqueue(event="duplicate_registration", user=existing)
@@ -192,7 +175,7 @@ class UserInformationView(rate_limited("registration_user_info"), StepView):
                 + HELP_DESK_FOR_USER_ID,
             )
             return self.form_invalid(form)
-        if _pending_registration(digest=digest):
+        if registration_pending:
             form.add_error(
                 None,
                 "A registration for you is already waiting for approval. You will receive an "

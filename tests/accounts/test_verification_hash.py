@@ -15,6 +15,7 @@ from accounts.verification import (
     _ISSUED,
     CODE_HASH_PREFIX,
     CheckResult,
+    _update_as_read,
     code_hash,
     email_verification_check,
     email_verification_issue_code,
@@ -115,3 +116,52 @@ def test_issuing_a_code_writes_and_answers_as_the_orms_update_and_read():
 def test_issuing_a_code_for_a_verification_gone_fails_as_the_row_missing():
     with pytest.raises(EmailVerification.DoesNotExist):  # delivery: "no longer exists", final
         email_verification_issue_code(verification_id=0)
+
+
+# What may have happened to the row between the step's read and its check (ADR 19, amended).
+MEANWHILE = {
+    "nothing": {},
+    "a resend": {"code_hash": "", "sent_at": None, "expires_at": None, "failed_attempts": 0},
+    "a new code": {"code_hash": CODE_HASH_PREFIX + "new", "expires_at": "later"},
+    "a wrong try": {"failed_attempts": 2},
+    "verified": {"verified_at": "now", "code_hash": ""},
+}
+OUTCOMES = {"verified": {"verified_at": "now", "code_hash": ""}, "wrong": {"failed_attempts": 2}}
+
+
+@pytest.mark.parametrize("meanwhile", MEANWHILE)
+@pytest.mark.parametrize("outcome", OUTCOMES)
+def test_the_checks_compare_and_set_writes_and_answers_as_the_orms_update(meanwhile, outcome):
+    now = timezone.now()
+    times = {"now": now, "later": now + 2 * settings.EMAIL_VERIFICATION_CODE_TTL}
+    twins = [EmailVerification.objects.create(email=EMAIL) for _ in range(2)]
+    pks = [twin.pk for twin in twins]
+    EmailVerification.objects.filter(pk__in=pks).update(  # the same row twice but for the id
+        code_hash=CODE_HASH_PREFIX + "issued",
+        sent_at=now,
+        expires_at=now + settings.EMAIL_VERIFICATION_CODE_TTL,
+        failed_attempts=1,
+        created_at=now,
+    )
+    by_orm, by_statement = EmailVerification.objects.filter(pk__in=pks).order_by("pk")  # as read
+    changes = {name: times.get(value, value) for name, value in MEANWHILE[meanwhile].items()}
+    EmailVerification.objects.filter(pk__in=pks).update(**changes)
+    fields = {name: times.get(value, value) for name, value in OUTCOMES[outcome].items()}
+
+    orm_written = EmailVerification.objects.filter(
+        pk=by_orm.pk,
+        code_hash=by_orm.code_hash,
+        expires_at=by_orm.expires_at,
+        failed_attempts=by_orm.failed_attempts,
+        verified_at__isnull=True,
+    ).update(**fields)
+    with CaptureQueriesContext(connection) as captured:
+        written = _update_as_read(by_statement, **fields)
+
+    assert written == orm_written == (meanwhile == "nothing")
+    assert len(captured) == 1
+    columns = [field.attname for field in EmailVerification._meta.concrete_fields][1:]
+    rows = EmailVerification.objects.filter(pk__in=pks).order_by("pk").values_list(*columns)
+    assert rows[0] == rows[1]  # the same row written, times included as the ORM stores them
+    if written:  # found by the values written, as the ORM compares them
+        assert EmailVerification.objects.filter(pk=by_statement.pk, **fields).exists()
