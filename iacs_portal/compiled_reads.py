@@ -7,8 +7,9 @@ For the hottest read by key: the wizard's draft, on every step (issue 9). Compil
 from collections.abc import Callable
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
+from django.db.transaction import TransactionManagementError
 
 
 class CompiledRead:
@@ -21,15 +22,20 @@ class CompiledRead:
     through ``Model.objects.raw``, which maps its columns to the model's fields with their
     converters (decryption included): the objects are those the queryset would make.
     tests/test_compiled_reads.py holds them equal.
+
+    A read that locks (``select_for_update()``) is refused outside a transaction, as the ORM
+    refuses it, also once compiled: its lock would end with the statement.
     """
 
     def __init__(self, build: Callable[..., QuerySet], **markers: Any):
         self.build, self.markers = build, markers
-        self._compiled: dict[str, tuple[type[Model], str, tuple, dict[str, int]]] = {}
+        self._compiled: dict[str, tuple[type[Model], str, tuple, dict[str, int], bool]] = {}
 
-    def _compile(self, using: str) -> tuple[type[Model], str, tuple, dict[str, int]]:
+    def _compile(self, using: str) -> tuple[type[Model], str, tuple, dict[str, int], bool]:
         queryset = self.build(**self.markers)
         sql, params = queryset.query.get_compiler(using=using).as_sql()
+        features = connections[using].features
+        locks = bool(queryset.query.select_for_update and features.has_select_for_update)
         slots = {}
         for name, marker in self.markers.items():
             found = [index for index, value in enumerate(params) if value == marker]
@@ -39,13 +45,18 @@ class CompiledRead:
                     "not one: choose a value that stands for it alone."
                 )
             slots[name] = found[0]
-        return queryset.model, sql, tuple(params), slots
+        return queryset.model, sql, tuple(params), slots, locks
 
     def __call__(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[Model]:
         compiled = self._compiled.get(using)
         if compiled is None:
             compiled = self._compiled[using] = self._compile(using)
-        model, sql, params, slots = compiled
+        model, sql, params, slots, locks = compiled
+        connection = connections[using]
+        if locks and connection.get_autocommit() and connection.features.supports_transactions:
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
         bound = list(params)
         for name, index in slots.items():
             bound[index] = values[name]

@@ -5,12 +5,15 @@ import datetime
 import time
 
 import pytest
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.test import RequestFactory
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
 
-from accounts.models import LoginFailure, User
+from accounts.models import AuthenticatorApp, LoginFailure, User
 from accounts.signin import PENDING_SESSION_KEY, _pending_user, pending_user
+from accounts.two_factor import _CONFIRMED_DEVICES_LOCKED
 from tests.factories import UserFactory, set_up
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +68,21 @@ def test_the_pending_user_read_of_no_account_is_none():
     assert orm_pending_user(missing) is None
     assert list(_pending_user(user_id=missing)) == []
     assert pending_user(request_pending(missing)) is None
+
+
+@pytest.mark.parametrize("model", [AuthenticatorApp, StaticDevice])
+def test_the_locked_device_read_is_the_orms(model):
+    user, other = set_up(UserFactory()), set_up(UserFactory())
+    mine = [model.objects.create(user=user, name=name, confirmed=True) for name in ("a", "b")]
+    model.objects.create(user=user, name="not confirmed", confirmed=False)
+    model.objects.create(user=other, name="another person's", confirmed=True)
+    with transaction.atomic():
+        orm = list(model.objects.devices_for_user(user, confirmed=True).select_for_update())
+        got = _CONFIRMED_DEVICES_LOCKED[model](user_id=user.pk)
+    assert sorted(device.pk for device in got) == sorted(device.pk for device in mine)
+    by_pk = {device.pk: device for device in orm}
+    for device in got:
+        for field in model._meta.concrete_fields:
+            assert getattr(device, field.attname) == getattr(by_pk[device.pk], field.attname)
+    if model is AuthenticatorApp:  # the key, decrypted
+        assert {device.key for device in got} == {device.key for device in mine}
