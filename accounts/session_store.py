@@ -13,6 +13,10 @@ fewer statements for the same rows (issue 9).
   then raises ``CreateError`` as Django's does. Django wraps its INSERT in a transaction or a
   savepoint to survive that collision: BEGIN and COMMIT around every new visitor's first save,
   and a savepoint and its release in every sign-in (ADR 20), two round trips each.
+- On PostgreSQL that INSERT also deletes the row of the key the sign-in cycled away from, in
+  a data-modifying ``WITH`` (``DELETE`` of the old key, then the ``INSERT``): the old row's
+  DELETE and the new row's INSERT of every sign-in in one round trip. PostgreSQL runs the
+  ``WITH``'s DELETE whether or not the INSERT then finds its key in use.
 """
 
 from django.contrib.sessions.backends import db
@@ -39,20 +43,33 @@ class OneStatementSave(db.SessionStore):
         except DatabaseError:  # the row is gone (signed out meanwhile), as Django's save says
             raise UpdateError from None
 
+    def _folds_replaced_row(self) -> bool:
+        connection = connections[router.db_for_write(self.model)]
+        return connection.vendor == "postgresql" and connection.features.supports_ignore_conflicts
+
     def _insert(self, connection) -> None:
         obj = self.create_model_instance(self._get_session(no_load=True))
         meta, quote = self.model._meta, connection.ops.quote_name
         names = ("session_key", "session_data", "expire_date")
         fields = [meta.get_field(name) for name in names]
         ignore = connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)
+        table = quote(meta.db_table)
         sql = (
             f"{connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)}"
-            f" {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)})"
+            f" {table} ({', '.join(quote(field.column) for field in fields)})"
             f" VALUES (%s, %s, %s) {ignore}"
         )
         values = instance_values_for_save(obj, names, connection)
+        replaces = getattr(self, "_replaces", None)
+        if replaces is not None:  # only where _folds_replaced_row (PostgreSQL)
+            key = quote(fields[0].column)
+            # Quoted names only; the old key is a parameter.
+            replaced = f"DELETE FROM {table} WHERE {key} = %s"  # noqa: S608  # nosec B608
+            sql = f"WITH {quote('replaced')} AS ({replaced}) {sql}"
+            values.insert(0, replaces)
         with connection.cursor() as cursor:
             cursor.execute(sql, values)
+            self._replaces = None  # deleted, whether the INSERT below found its key free or not
             if cursor.rowcount != 1:  # the key is in use
                 raise CreateError
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.generic import FormView
 from django_otp import login as otp_login
 
+from iacs_portal.compiled_reads import CompiledRead
 from iacs_portal.ratelimit import rate_limited
 
 from .forms import LoginForm, invalid_login_message
@@ -44,6 +45,20 @@ def sign_in_complete(request, *, user: User, device=None, had_failures: bool = T
     request.session.save()
 
 
+# The person between the two stages, and whether they have failed sign-ins to forget: read on
+# every code page and code POST, so compiled once per process (iacs_portal.compiled_reads),
+# where compiling the ORM's query (every column of the user, and the EXISTS) cost more CPU than
+# running it. By primary key: no ORDER BY, which first() would add for the one row.
+_pending_user = CompiledRead(
+    lambda user_id: (
+        User.objects.filter(pk=user_id, is_active=True)
+        .annotate(had_login_failures=Exists(LoginFailure.objects.filter(user=OuterRef("pk"))))
+        .order_by()[:1]
+    ),
+    user_id=-7_000_000_001,
+)
+
+
 def pending_user(request) -> User | None:
     pending = request.session.get(PENDING_SESSION_KEY)
     if not isinstance(pending, dict):
@@ -52,12 +67,13 @@ def pending_user(request) -> User | None:
     if not 0 <= age <= settings.SIGN_IN_CODE_TIMEOUT.total_seconds():
         request.session.pop(PENDING_SESSION_KEY, None)
         return None
-    failures = LoginFailure.objects.filter(user=OuterRef("pk"))
-    return (
-        User.objects.filter(pk=pending.get("user_id"), is_active=True)
-        .annotate(had_login_failures=Exists(failures))
-        .first()
-    )
+    user_id = pending.get("user_id")
+    if type(user_id) is not int:  # only the password step writes it: always an id
+        return None
+    user = next(iter(_pending_user(user_id=user_id)), None)
+    if user is not None:  # raw() leaves SQLite's EXISTS an integer: a bool, as the ORM's
+        user.had_login_failures = bool(user.had_login_failures)
+    return user
 
 
 class LoginView(rate_limited("login"), auth_views.LoginView):

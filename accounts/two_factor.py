@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from iacs_portal.audit.services import audit_record
+from iacs_portal.compiled_reads import CompiledRead
 
 from .models import AuthenticatorApp, User
 
@@ -124,6 +125,20 @@ def two_factor_remove(*, user: User, by: User | None = None, reason: str = "") -
         _notify(user, "removed" if by is None else "help_desk_reset")
 
 
+def _confirmed_devices_locked(model) -> CompiledRead:
+    return CompiledRead(
+        lambda user_id: model.objects.devices_for_user(user_id, confirmed=True).select_for_update(),
+        user_id=-7_000_000_001,
+    )
+
+
+# Read at every code POST of sign-in: compiled once per process (iacs_portal.compiled_reads).
+_CONFIRMED_DEVICES_LOCKED = {
+    AuthenticatorApp: _confirmed_devices_locked(AuthenticatorApp),
+    StaticDevice: _confirmed_devices_locked(StaticDevice),
+}
+
+
 def code_verify(*, user: User, code: str):
     """The confirmed device that accepts ``code`` (an app code or a backup code), or None.
 
@@ -141,7 +156,7 @@ def code_verify(*, user: User, code: str):
         token, model = code, AuthenticatorApp
     else:
         token, model = backup_code_digest(code), StaticDevice
-    for device in model.objects.devices_for_user(user, confirmed=True).select_for_update():
+    for device in _CONFIRMED_DEVICES_LOCKED[model](user_id=user.pk):
         if device.verify_token(token):
             return device
     return None

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
+from django.db.transaction import TransactionManagementError
 
 
 @dataclass
@@ -26,6 +27,7 @@ class _Compiled:
     init_list: list[str]  # their fields
     related_populators: list  # the joined relations (select_related), as the ORM fills them
     annotations: dict[str, int]  # each annotation's column, set on the object under its name
+    locks: bool  # select_for_update(), on a database that locks rows
     expressions: list  # each column's, for its converters
     # The connection they were made for (one a thread) and the columns' converters, as one
     # value: a thread never takes the converters another made for its own connection.
@@ -45,6 +47,9 @@ class CompiledRead:
     ``select_related()`` filled by its ``RelatedPopulator``s, and each annotation set under its
     name. The objects are those the queryset would make (tests/test_compiled_reads.py holds them
     equal). A queryset with ``values()`` is not supported.
+
+    A read that locks (``select_for_update()``) is refused outside a transaction, as the ORM
+    refuses it, also once compiled: its lock would end with the statement.
     """
 
     def __init__(self, build: Callable[..., QuerySet], **markers: Any):
@@ -55,6 +60,7 @@ class CompiledRead:
         queryset = self.build(**self.markers)
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()  # also fills compiler.select and klass_info
+        features = connections[using].features
         if queryset._fields is not None:
             raise ValueError("A compiled read makes model objects only: no values().")
         slots = {}
@@ -78,6 +84,7 @@ class CompiledRead:
             init_list=[column[0].target.attname for column in select[columns]],
             related_populators=get_related_populators(klass_info, select, using),
             annotations=dict(compiler.annotation_col_map or {}),
+            locks=bool(queryset.query.select_for_update and features.has_select_for_update),
             expressions=[column[0] for column in select[: compiler.col_count]],
         )
 
@@ -97,10 +104,18 @@ class CompiledRead:
         compiled = self._compiled.get(using)
         if compiled is None:
             compiled = self._compiled[using] = self._compile(using)
+        connection = connections[using]
+        if (
+            compiled.locks
+            and connection.get_autocommit()
+            and connection.features.supports_transactions
+        ):
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
         bound = list(compiled.params)
         for name, index in compiled.slots.items():
             bound[index] = values[name]
-        connection = connections[using]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, bound)
             rows = cursor.fetchall()

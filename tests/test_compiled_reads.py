@@ -3,9 +3,10 @@
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef
 from django.db.models.sql.compiler import SQLCompiler
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import EmailVerification
@@ -161,3 +162,21 @@ def test_values_are_refused():
     )
     with pytest.raises(ValueError, match="model objects only"):
         read(pk=1)
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit outside the atomic block, as in a task
+def test_a_locking_read_is_refused_outside_a_transaction_as_the_orms():
+    wanted = draft()
+    read = CompiledRead(
+        lambda pk: AccessRequest.objects.filter(pk=pk).select_for_update(), pk=-7_000_000_001
+    )
+    with transaction.atomic():
+        [got] = read(pk=wanted.pk)  # compiled in a transaction, as it runs
+    assert got.pk == wanted.pk
+    if not connection.features.has_select_for_update:  # SQLite: no FOR UPDATE, no refusal
+        assert read(pk=wanted.pk)
+        return
+    with pytest.raises(TransactionManagementError, match="outside of a transaction"):
+        list(AccessRequest.objects.filter(pk=wanted.pk).select_for_update())
+    with pytest.raises(TransactionManagementError, match="outside of a transaction"):
+        read(pk=wanted.pk)
