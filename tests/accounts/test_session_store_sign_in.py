@@ -55,13 +55,19 @@ def test_cycling_the_key_deletes_the_old_row_and_inserts_the_new_one_once(
     assert dict(SessionStore(session_key=session.session_key).items()) == {"a": 1, "b": 2}
 
 
-def test_a_session_flushed_after_its_key_cycled_leaves_no_row():
-    """Signed out before the save that would have deleted the old row: deleted then."""
+def _saved_then_cycled():
+    """A saved session whose key was just cycled (as at sign-in), and its old key."""
     session = SessionStore()
     session["a"] = 1
     session.save()
     old_key = session.session_key
     session.cycle_key()
+    return session, old_key
+
+
+def test_a_session_flushed_after_its_key_cycled_leaves_no_row():
+    """Signed out before the save that would have deleted the old row: deleted then."""
+    session, old_key = _saved_then_cycled()
     session.flush()  # empty and keyless: the session middleware saves nothing after it
     assert session.is_empty()
     assert not Session.objects.filter(session_key=old_key).exists()
@@ -69,11 +75,7 @@ def test_a_session_flushed_after_its_key_cycled_leaves_no_row():
 
 
 def test_a_key_cycled_twice_before_a_save_leaves_the_last_one_alone():
-    session = SessionStore()
-    session["a"] = 1
-    session.save()
-    old_key = session.session_key
-    session.cycle_key()
+    session, old_key = _saved_then_cycled()
     between = session.session_key
     session.cycle_key()
     session.save()
