@@ -14,7 +14,8 @@ the emails handed over (or, with eager Celery, delivered) as soon as its request
 """
 
 from collections.abc import Callable
-from contextvars import ContextVar
+from contextvars import ContextVar, copy_context
+from functools import partial
 
 from django.core.signals import request_finished, request_started
 
@@ -25,12 +26,16 @@ _waiting: ContextVar[list[Callable[[], object]] | None] = ContextVar(
 
 
 def after_response(handoff: Callable[[], object]) -> None:
-    """Run ``handoff`` once the response of the request being handled is sent; now if none is."""
+    """Run ``handoff`` once the response of the request being handled is sent; now if none is.
+
+    It runs in a copy of the context it was decided in: the request's id (django-guid, which
+    clears its own at ``request_finished``) still goes with the task to the worker's logs.
+    """
     waiting = _waiting.get()
     if waiting is None:
         handoff()
     else:
-        waiting.append(handoff)
+        waiting.append(partial(copy_context().run, handoff))
 
 
 def _request_started(**_kwargs) -> None:

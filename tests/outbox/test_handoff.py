@@ -4,6 +4,7 @@ import pytest
 from django.core.signals import request_finished, request_started
 from django.http import response as http_response
 from django.urls import reverse
+from django_guid.context import guid
 
 from iacs_portal.outbox.handoff import after_response
 from iacs_portal.outbox.models import OutgoingEmail
@@ -29,6 +30,17 @@ def test_during_a_request_it_waits_for_the_response_to_be_sent():
     assert ran == ["first", "second"]
     request_finished.send(sender=None)  # a second close runs nothing again
     assert ran == ["first", "second"]
+
+
+@pytest.mark.django_db
+def test_it_runs_in_the_context_it_was_decided_in_with_the_request_id():
+    seen = []
+    request_started.send(sender=None, environ={})
+    guid.set("a" * 32)  # the request's id, as django-guid's middleware sets it
+    after_response(lambda: seen.append(guid.get()))
+    request_finished.send(sender=None)  # django-guid clears its id on this signal
+    assert guid.get() is None
+    assert seen == ["a" * 32]
 
 
 @pytest.mark.django_db
