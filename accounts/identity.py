@@ -12,8 +12,6 @@ import hmac
 from django.conf import settings
 from django.views.decorators.debug import sensitive_variables
 
-from iacs_portal.compiled_reads import CompiledRead
-
 from .models import User
 
 
@@ -28,19 +26,3 @@ def account_for_ssn_digest(digest: str) -> User | None:
         return None
     # One account per person (a unique index): no ORDER BY to compile and run, as first() adds.
     return next(iter(User.objects.filter(ssn_digest=digest).order_by()[:1]), None)
-
-
-# Asked on every user information step: compiled once per process
-# (iacs_portal.compiled_reads), where compiling the ORM's query cost as much as running it.
-_account_with_address = CompiledRead(
-    lambda digest: User.objects.filter(ssn_digest=digest).only("email").order_by()[:1],
-    digest="compiled-read:ssn-digest",
-)
-
-
-def account_address_for_ssn_digest(digest: str) -> User | None:
-    """The account of the person with this SSN digest, only its id and address read (the rest
-    deferred), if they have one."""
-    if not digest:
-        return None
-    return next(iter(_account_with_address(digest=digest)), None)

@@ -2,11 +2,10 @@
 one registration a person): both asked in one statement (issue 9).
 
 The step asks, by the SSN's digest, for an account (whose holder is told by email) and for a
-registration waiting for approval. Each was its own statement, compiled once
-(``accounts.identity.account_address_for_ssn_digest``, and the registration's read kept in
-tests/approvals/test_identity_checks.py): one round trip each on every user information POST.
-Here they are one, written by hand (only quoted names go in; every value is a parameter), and
-that test holds its answer equal to theirs for every kind of row.
+registration waiting for approval. Each was its own statement, compiled once (both reads
+are kept in tests/approvals/test_identity_checks.py): one round trip each on every user
+information POST. Here they are one, written by hand (only quoted names go in; every value is
+a parameter), and that test holds its answer equal to theirs for every kind of row.
 """
 
 from functools import cache
