@@ -4,10 +4,12 @@ fewer statements for the same rows (issue 9).
 - ``SignInSessionMixin`` (``accounts.session_keys``, ADR 20): no look-up before a new key's
   INSERT, the sign-in's key cycle in one DELETE, a save of what was written already skipped.
 - ``OneStatementSave`` (ADR 15): Django saves an existing session in a transaction of its own,
-  BEGIN, the UPDATE, COMMIT, after the page's transaction has committed. One UPDATE is atomic by
-  itself, so here it runs alone (autocommit): one round trip instead of three on every page
-  that changes the session. Inside a transaction (the sign-in saving its session, a test)
-  Django's savepoint is kept, so a failed save leaves the caller's transaction usable.
+  BEGIN, the UPDATE, COMMIT, after the page's transaction has committed (or, in one, in a
+  savepoint). One UPDATE is atomic by itself, so here it runs alone: in autocommit one round
+  trip instead of three on every page that changes the session; inside the view's transaction
+  (``iacs_portal.transactions.session_saved_in_transaction``) one instead of three (no
+  savepoint), committed with the view's changes. A row found gone raises ``UpdateError``, as
+  Django's save, and leaves the caller's transaction usable.
 - ``OneStatementSave`` also creates a session's row in one statement: an INSERT that does
   nothing on a key in use (``ON CONFLICT DO NOTHING``, SQLite's ``INSERT OR IGNORE``), which
   then raises ``CreateError`` as Django's does. Django wraps its INSERT in a transaction or a
@@ -21,7 +23,7 @@ fewer statements for the same rows (issue 9).
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import CreateError, UpdateError
-from django.db import DatabaseError, connections, router
+from django.db import connections, router
 from django.db.models.constants import OnConflict
 
 from iacs_portal.field_values import instance_values_for_save
@@ -35,13 +37,18 @@ class OneStatementSave(db.SessionStore):
         connection = connections[using]
         if must_create and self.session_key and connection.features.supports_ignore_conflicts:
             return self._insert(connection)
-        if must_create or self.session_key is None or connection.in_atomic_block:
+        if must_create or self.session_key is None:
             return super().save(must_create=must_create)
         obj = self.create_model_instance(self._get_session())
-        try:
-            obj.save(force_update=True, using=using)
-        except DatabaseError:  # the row is gone (signed out meanwhile), as Django's save says
-            raise UpdateError from None
+        # QuerySet.update, not save(force_update=True): the same UPDATE, but a row found gone
+        # is a count of 0, not an error that marks the caller's transaction for rollback.
+        written = (
+            self.model.objects.using(using)
+            .filter(pk=obj.pk)
+            .update(session_data=obj.session_data, expire_date=obj.expire_date)
+        )
+        if not written:  # the row is gone (signed out meanwhile), as Django's save says
+            raise UpdateError
 
     def _folds_replaced_row(self) -> bool:
         connection = connections[router.db_for_write(self.model)]

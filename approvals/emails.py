@@ -26,6 +26,14 @@ def request_email(
     )
 
 
+def approvers_notice(access_request: AccessRequest) -> EmailToQueue:
+    """The notice that ``access_request`` awaits a decision: to whoever may decide it when it is
+    sent (``to_approvers`` asks routing then), so it has no recipients until then."""
+    return EmailToQueue(
+        event="request_awaiting_approval", params={"access_request_id": access_request.pk}
+    )
+
+
 def request_email_enqueue(
     *, event: str, access_request: AccessRequest, to: list[str] | None = None
 ) -> OutgoingEmail:

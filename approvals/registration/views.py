@@ -22,6 +22,7 @@ from accounts.verification import (
     email_verification_start,
 )
 from iacs_portal.ratelimit import rate_limit_response, rate_limited
+from iacs_portal.transactions import AtomicUnlessSafe
 from organizations.models import Community
 from organizations.roles import ROLE_DESCRIPTIONS, Role
 from organizations.selectors import active_roles
@@ -57,7 +58,7 @@ class CommunityChoiceView(TemplateView):
         )
 
 
-class TermsView(rate_limited("registration_start"), FormView):
+class TermsView(rate_limited("registration_start"), AtomicUnlessSafe, FormView):
     """Guide step 6: Terms and Conditions with the Privacy Act statement; starts the draft."""
 
     template_name = "register/terms.html"

@@ -26,10 +26,9 @@ STATEMENTS = [
     "the request submitted, with a tracking number no other request has",
     "the audit chain head, locked",
     "the audit event, with the head moved to it (one statement on PostgreSQL)",
-    "who may approve it",
-    "the two emails",
+    "the two emails (whoever may approve it is asked when the notice is sent)",
+    "the session saved, in the transaction (iacs_portal.transactions, accounts.session_store)",
     "COMMIT",
-    "the session saved (alone, accounts.session_store)",
 ]
 
 
