@@ -15,7 +15,7 @@ def unreachable_redis_cache() -> dict:
     """CACHES pointing at a Redis that does not answer."""
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "iacs_portal.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }

@@ -58,7 +58,8 @@ DATABASES["default"]["OPTIONS"].setdefault(
 
 # The rate limits count in the cache: every web process on every machine must share it, so a
 # cache kept in one process's memory (or one machine's files) is refused. Django's own Redis
-# backend, with short socket timeouts so that a Redis outage fails fast instead of hanging.
+# backend (with one Redis client kept per pool, iacs_portal.cache), with short socket timeouts
+# so that a Redis outage fails fast instead of hanging.
 _cache_url = required("CACHE_URL", "redis://redis.internal:6379/1")
 if urlparse(_cache_url).scheme not in ("redis", "rediss"):
     raise ImproperlyConfigured(
@@ -69,7 +70,7 @@ if urlparse(_cache_url).scheme not in ("redis", "rediss"):
 _cache_timeout = env.float("CACHE_SOCKET_TIMEOUT_SECONDS", default=2.0)
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "iacs_portal.cache.RedisCache",
         "LOCATION": _cache_url,
         "OPTIONS": {"socket_connect_timeout": _cache_timeout, "socket_timeout": _cache_timeout},
     }

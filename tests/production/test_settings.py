@@ -72,10 +72,10 @@ def refusal(**changes) -> str:
     return lines[-1]
 
 
-def test_the_cache_is_a_shared_redis_through_djangos_own_backend():
+def test_the_cache_is_a_shared_redis_through_djangos_backend_with_its_client_kept():
     settings = loaded()
     cache = settings["caches"]["default"]
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["BACKEND"] == "iacs_portal.cache.RedisCache"
     assert cache["LOCATION"] == "redis://redis.example.gov:6379/1"
     # A Redis outage must fail fast, not hang each request that counts a rate limit.
     assert cache["OPTIONS"] == {"socket_connect_timeout": 2.0, "socket_timeout": 2.0}

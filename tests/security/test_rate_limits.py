@@ -82,7 +82,7 @@ def test_counted_in_redis_as_in_any_cache(settings, rate):
 
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "iacs_portal.cache.RedisCache",
             "LOCATION": os.environ["CELERY_TEST_BROKER_URL"],
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
