@@ -6,6 +6,8 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import FormView, ListView
 
+from iacs_portal.transactions import AtomicUnlessSafe
+
 from . import routing
 from .forms import DecisionForm, QueueFilterForm
 from .history import request_history
@@ -17,8 +19,11 @@ from .summaries import request_sections
 NARROWING_FILTERS = {"kind", "organization_id", "group_id", "older_than_days"}
 
 
-class QueueView(LoginRequiredMixin, ListView):
-    """The requests the user may decide, filtered and sorted by the query string."""
+class QueueView(AtomicUnlessSafe, LoginRequiredMixin, ListView):
+    """The requests the user may decide, filtered and sorted by the query string.
+
+    It only reads: in autocommit (``AtomicUnlessSafe``), without a BEGIN and a COMMIT.
+    """
 
     template_name = "approvals/queue.html"
     context_object_name = "requests"
@@ -59,8 +64,13 @@ class QueueView(LoginRequiredMixin, ListView):
         )
 
 
-class DecisionView(LoginRequiredMixin, FormView):
-    """A request's details, and the approve/deny form."""
+class DecisionView(AtomicUnlessSafe, LoginRequiredMixin, FormView):
+    """A request's details, and the approve/deny form.
+
+    ``AtomicUnlessSafe``: the page is read in autocommit; a decision runs in one transaction,
+    with the session (the activity time every signed-in request moves) saved in it, one commit
+    where the session's UPDATE used to commit apart after it (ADR 20).
+    """
 
     template_name = "approvals/detail.html"
     form_class = DecisionForm
