@@ -1,9 +1,12 @@
 """Pending Approvals: the queue of requests the signed-in approver may decide (SPEC 6)."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.generic import FormView, ListView
 
 from iacs_portal.transactions import AtomicUnlessSafe
@@ -17,6 +20,25 @@ from .services import DecisionError, access_request_approve, access_request_deny
 from .summaries import request_sections
 
 NARROWING_FILTERS = {"kind", "organization_id", "group_id", "older_than_days"}
+
+# A tracking number reverse() puts into a path as it is (it quotes nothing in it).
+_PLAIN_TRACKING_NUMBER = re.compile(r"[A-Za-z0-9-]+")
+_TRACKING_NUMBER_STAND_IN = "IR-00000-00000"
+
+
+def detail_urls_set(requests) -> None:
+    """Each request's page address as ``detail_url``, the URL reversed once for the whole page:
+    the template's ``{% url %}`` per row cost about 20 µs of CPU each, half a millisecond for
+    the queue's 25 rows (issue 9). A tracking number with anything reverse() would quote is
+    reversed on its own."""
+    address = reverse("approvals:detail", args=[_TRACKING_NUMBER_STAND_IN])
+    for access_request in requests:
+        number = access_request.tracking_number
+        access_request.detail_url = (
+            address.replace(_TRACKING_NUMBER_STAND_IN, number)
+            if _PLAIN_TRACKING_NUMBER.fullmatch(number)
+            else reverse("approvals:detail", args=[number])
+        )
 
 
 class QueueView(AtomicUnlessSafe, LoginRequiredMixin, ListView):
@@ -51,6 +73,7 @@ class QueueView(AtomicUnlessSafe, LoginRequiredMixin, ListView):
             paginator.count = routing.decidable_count(user=self.request.user)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         page.object_list = queue_page_rows(page=page.object_list, sort=self.sort)
+        detail_urls_set(page.object_list)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
