@@ -1,10 +1,15 @@
 """Pending Approvals: the queue of requests the signed-in approver may decide (SPEC 6)."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.generic import FormView, ListView
+
+from iacs_portal.transactions import AtomicUnlessSafe
 
 from . import routing
 from .forms import DecisionForm, QueueFilterForm
@@ -16,9 +21,31 @@ from .summaries import request_sections
 
 NARROWING_FILTERS = {"kind", "organization_id", "group_id", "older_than_days"}
 
+# A tracking number reverse() puts into a path as it is (it quotes nothing in it).
+_PLAIN_TRACKING_NUMBER = re.compile(r"[A-Za-z0-9-]+")
+_TRACKING_NUMBER_STAND_IN = "IR-00000-00000"
 
-class QueueView(LoginRequiredMixin, ListView):
-    """The requests the user may decide, filtered and sorted by the query string."""
+
+def detail_urls_set(requests) -> None:
+    """Each request's page address as ``detail_url``, the URL reversed once for the whole page:
+    the template's ``{% url %}`` per row cost about 20 µs of CPU each, half a millisecond for
+    the queue's 25 rows (issue 9). A tracking number with anything reverse() would quote is
+    reversed on its own."""
+    address = reverse("approvals:detail", args=[_TRACKING_NUMBER_STAND_IN])
+    for access_request in requests:
+        number = access_request.tracking_number
+        access_request.detail_url = (
+            address.replace(_TRACKING_NUMBER_STAND_IN, number)
+            if _PLAIN_TRACKING_NUMBER.fullmatch(number)
+            else reverse("approvals:detail", args=[number])
+        )
+
+
+class QueueView(AtomicUnlessSafe, LoginRequiredMixin, ListView):
+    """The requests the user may decide, filtered and sorted by the query string.
+
+    It only reads: in autocommit (``AtomicUnlessSafe``), without a BEGIN and a COMMIT.
+    """
 
     template_name = "approvals/queue.html"
     context_object_name = "requests"
@@ -46,6 +73,7 @@ class QueueView(LoginRequiredMixin, ListView):
             paginator.count = routing.decidable_count(user=self.request.user)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         page.object_list = queue_page_rows(page=page.object_list, sort=self.sort)
+        detail_urls_set(page.object_list)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
@@ -59,8 +87,13 @@ class QueueView(LoginRequiredMixin, ListView):
         )
 
 
-class DecisionView(LoginRequiredMixin, FormView):
-    """A request's details, and the approve/deny form."""
+class DecisionView(AtomicUnlessSafe, LoginRequiredMixin, FormView):
+    """A request's details, and the approve/deny form.
+
+    ``AtomicUnlessSafe``: the page is read in autocommit; a decision runs in one transaction,
+    with the session (the activity time every signed-in request moves) saved in it, one commit
+    where the session's UPDATE used to commit apart after it (ADR 20).
+    """
 
     template_name = "approvals/detail.html"
     form_class = DecisionForm

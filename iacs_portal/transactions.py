@@ -32,7 +32,9 @@ def session_saved_in_transaction(view):
     wrote, and writes again whatever changed the session after (a message stored in it, say).
     A row found gone (signed out in another tab meanwhile) stops the request with the 400 the
     middleware gave (SessionInterrupted), and now nothing of it commits. Outside a transaction
-    (a GET in autocommit) nothing is saved here.
+    (a GET in autocommit) nothing is saved here, nor in a transaction that will roll back (a
+    service refused without a savepoint of its own, the view answering with a message: the
+    approver's decision refused): the middleware saves the session after it, as before.
     """
 
     @wraps(view)
@@ -45,6 +47,7 @@ def session_saved_in_transaction(view):
             and response.status_code != 500
             and not session.is_empty()
             and connection.in_atomic_block
+            and not connection.needs_rollback
         ):
             try:
                 session.save()

@@ -204,8 +204,8 @@ ADMIN_ROWS = 'id="result_list"'
 # user, the header's Pending Approvals count, the page's own reads. Raise one only for a read
 # that does not depend on the rows listed.
 PAGES = [
-    ListPage("queue", _so_world, _add_queue_rows, _queue_url(), 14, QUEUE_ROW),
-    ListPage("queue-last-page", _so_world, _add_queue_rows, _queue_url("?page=999"), 14, QUEUE_ROW),
+    ListPage("queue", _so_world, _add_queue_rows, _queue_url(), 12, QUEUE_ROW),
+    ListPage("queue-last-page", _so_world, _add_queue_rows, _queue_url("?page=999"), 12, QUEUE_ROW),
     ListPage(
         "queue-filtered",
         _so_world,
@@ -214,11 +214,11 @@ PAGES = [
             reverse("approvals:queue")
             + f"?kind=registration&organization={world.organization.pk}&sort=applicant"
         ),
-        15,
+        13,
         QUEUE_ROW,
     ),
     ListPage(
-        "queue-newest-first", _so_world, _add_queue_rows, _queue_url("?sort=newest"), 14, QUEUE_ROW
+        "queue-newest-first", _so_world, _add_queue_rows, _queue_url("?sort=newest"), 12, QUEUE_ROW
     ),
     ListPage(
         "manage-roles",

@@ -1,4 +1,5 @@
-"""An approval from the web queue in a fixed number of statements, without a savepoint (issue 9).
+"""An approval from the web queue in a fixed number of statements, without a savepoint, in one
+commit (issue 9).
 
 The bound may go down, never up: what each statement is for is listed in ``STATEMENTS``.
 """
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from approvals.models import AccessRequest
 from iacs_portal.audit.models import AuditChainHead
+from iacs_portal.outbox.models import OutgoingEmail
 from organizations.models import Organization
 from tests.factories import OrganizationFactory, security_official, submitted_request
 from tests.outbox.support import deliveries_published
@@ -38,8 +40,8 @@ STATEMENTS = [
     "the approval's event, with the head moved to it",
     "the User ID's email",
     "the temporary password's email",
+    "the session saved (its activity time), in the decision's transaction (ADR 20)",
     "COMMIT",
-    "the session saved (the message shown on the queue)",
 ]
 
 
@@ -57,9 +59,46 @@ def test_an_approval_takes_no_savepoint_and_few_statements(client):
     assert response.url == reverse("approvals:queue")
     statements = [query["sql"] for query in captured.captured_queries]
     assert not [sql for sql in statements if "SAVEPOINT" in sql.upper()]
+    # One commit, the last statement: the session's UPDATE commits with the decision.
+    assert statements.count("COMMIT") == 1 and statements[-1] == "COMMIT", statements
+    assert [sql for sql in statements if sql.startswith("UPDATE") and "django_session" in sql]
     bound = len(STATEMENTS) + 2 * (connection.vendor != "postgresql")  # the events' 2 on SQLite
     assert len(statements) <= bound, "\n".join(statements)
     assert AccessRequest.objects.get().status == AccessRequest.Status.APPROVED
+
+
+def test_a_session_gone_before_the_decision_commits_stops_it_and_nothing_is_approved(
+    client, monkeypatch
+):
+    """Signed out in another tab while the decision ran: the 400 the session middleware gave,
+    and the approval, its account and its emails roll back with it."""
+    from django.contrib.sessions.models import Session
+
+    from approvals import views
+
+    organization = OrganizationFactory()
+    so = security_official(organization)
+    access_request = submitted_request("bso", organization=organization, ssn_digest="d" * 64)
+    sign_in(client, so)
+    approve = views.access_request_approve
+
+    def approve_then_lose_the_session(**kwargs):
+        approved = approve(**kwargs)
+        Session.objects.all().delete()
+        return approved
+
+    monkeypatch.setattr(views, "access_request_approve", approve_then_lose_the_session)
+    address = reverse("approvals:detail", args=[access_request.tracking_number])
+
+    with deliveries_published() as published:
+        response = client.post(address, {"decision": "approve"})
+
+    assert response.status_code == 400
+    assert not published
+    access_request.refresh_from_db()
+    assert access_request.status == AccessRequest.Status.SUBMITTED
+    assert access_request.applicant_id is None
+    assert not OutgoingEmail.objects.exists()
 
 
 def test_a_refused_approval_changes_nothing_and_says_why(client):
