@@ -238,3 +238,11 @@ def test_emails_are_the_rows_bulk_create_writes(count):
             model_to_dict(OutgoingEmail.objects.get(pk=orm.pk), exclude=["id"])
         )
         assert hand._state.adding is False
+
+
+def test_a_verification_is_the_row_create_writes_its_creation_time_set():
+    by_orm = EmailVerification.objects.create(email="pat@example.org")
+    by_hand = EmailVerification(email="pat@example.org")
+    insert([by_hand], signals_sent=True)
+    assert by_hand.created_at == NOW  # auto_now_add, by its field's pre_save
+    assert row(by_hand) == row(by_orm)
