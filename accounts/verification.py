@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from iacs_portal.compiled_writes import insert
 from iacs_portal.field_values import values_for_save
 from iacs_portal.outbox.services import email_enqueue
 
@@ -74,7 +75,9 @@ def _schedule_code_email(verification: EmailVerification) -> None:
 
 
 def email_verification_start(*, email: str) -> EmailVerification:
-    verification = EmailVerification.objects.create(email=email)
+    # create(), its INSERT written once (compiled_writes): the wizard's user information step
+    verification = EmailVerification(email=email)
+    insert([verification], signals_sent=True)
     _schedule_code_email(verification)
     return verification
 

@@ -147,3 +147,22 @@ def pytest_terminal_summary(terminalreporter):
             yellow=True,
             bold=True,
         )
+
+
+@pytest.fixture
+def orm_compiles(monkeypatch) -> list[str]:
+    """What the ORM compiled from then on, each as its compiler's name and its model's label
+    ("SQLUpdateCompiler approvals.AccessRequest"; SELECT, INSERT, UPDATE, DELETE: each compiler
+    overrides ``as_sql``), for a test that none, or none of a model, was compiled."""
+    from django.db.models.sql import compiler
+
+    compiled = []
+    for name in ("SQLCompiler", "SQLInsertCompiler", "SQLUpdateCompiler", "SQLDeleteCompiler"):
+        cls = getattr(compiler, name)
+
+        def as_sql(self, *args, _real=cls.as_sql, _name=name, **kwargs):
+            compiled.append(f"{_name} {self.query.model._meta.label}")
+            return _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, "as_sql", as_sql)
+    return compiled

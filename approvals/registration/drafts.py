@@ -2,9 +2,11 @@
 
 import functools
 
+from django.db import router
 from django.utils import timezone
 
 from iacs_portal.compiled_reads import CompiledRead
+from iacs_portal.compiled_writes import insert, update_fields
 
 from ..models import AccessRequest
 
@@ -15,7 +17,7 @@ SUBMITTED_SESSION_KEY = "registration_submitted_id"
 def draft_start(request, *, community) -> AccessRequest:
     """A new user registration, once the Terms and Conditions are accepted."""
     draft_discard(request)
-    draft = AccessRequest.objects.create(
+    draft = _created(
         community=community, terms_accepted_at=timezone.now(), completed_steps=["terms"]
     )
     request.session[DRAFT_SESSION_KEY] = draft.pk
@@ -26,7 +28,7 @@ def draft_start_for_user(request, *, community, kind: str, **fields) -> AccessRe
     """A signed-in user's request for another role: who they are is taken from their account."""
     user = request.user
     draft_discard(request)
-    draft = AccessRequest.objects.create(
+    draft = _created(
         community=community,
         kind=kind,
         applicant=user,
@@ -44,6 +46,14 @@ def draft_start_for_user(request, *, community, kind: str, **fields) -> AccessRe
         **fields,
     )
     request.session[DRAFT_SESSION_KEY] = draft.pk
+    return draft
+
+
+def _created(**fields) -> AccessRequest:
+    """``AccessRequest.objects.create(**fields)``, its INSERT written once (``compiled_writes``):
+    compiling the 45 columns' INSERT cost about 0.3 ms of CPU each time."""
+    draft = AccessRequest(**fields)
+    insert([draft], using=router.db_for_write(AccessRequest), signals_sent=True)
     return draft
 
 
@@ -117,10 +127,13 @@ def draft_for(
 
 
 def draft_touch(draft: AccessRequest, *, completed: str | None = None, fields=()) -> None:
+    """Save the step: the draft's changed ``fields``, its completed steps and its last activity,
+    in one UPDATE written once per field list (``compiled_writes``: the ORM's save compiled it
+    every time), on the condition that it is still a draft (django-fsm's check)."""
     if completed and completed not in draft.completed_steps:
         draft.completed_steps = [*draft.completed_steps, completed]
     draft.last_activity_at = timezone.now()
-    draft.save(update_fields=["completed_steps", "last_activity_at", *fields])
+    update_fields(draft, ["completed_steps", "last_activity_at", *fields])
 
 
 def draft_discard(request) -> None:

@@ -6,10 +6,19 @@ commits or rolls back with the change it describes.
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.db import connections, models, router, transaction
-from django.db.models.sql import InsertQuery, UpdateQuery
 from django.utils import timezone
+
+from iacs_portal.compiled_writes import (
+    insert,
+    insert_sql,
+    prepared_values,
+    update_fields,
+    update_sql,
+)
+from iacs_portal.field_values import values_for_save
 
 from .middleware import current_client_address
 from .models import GENESIS_HASH, AuditChainHead, AuditChainHeadMissing, AuditEvent
@@ -90,32 +99,35 @@ def _append(event: AuditEvent, head: AuditChainHead) -> None:
 
     On PostgreSQL in one statement (the head's UPDATE in a WITH before the event's INSERT): one
     round trip fewer for every audited change. Elsewhere (SQLite, the development default) the
-    two statements of the ORM.
+    two statements of the ORM's saves. Both statements' text is written once per database
+    (``compiled_writes``: compiling them cost about 0.3 ms of CPU an event), their values
+    prepared as the ORM's saves prepare them; tests/audit/test_append.py holds the rows equal
+    to the ORM's.
     """
-    connection = connections[router.db_for_write(AuditEvent)]
+    alias = router.db_for_write(AuditEvent)
+    connection = connections[alias]
     if connection.vendor != "postgresql":
-        event.save()
+        insert([event], using=alias, signals_sent=True)  # event.save(), a new event
         head.hash = event.hash
-        head.save(update_fields=["hash"])
+        update_fields(head, ["hash"], using=alias)
         return
-    # Both statements compiled by the ORM, as save() would: only their joining is written here.
-    move = UpdateQuery(AuditChainHead)
-    move.add_update_values({"hash": event.hash})
-    move.add_filter("pk", head.pk)
-    move_sql, move_params = move.get_compiler(connection=connection).as_sql()
     meta = AuditEvent._meta
-    insert = InsertQuery(AuditEvent)
-    insert.insert_values(
-        [f for f in meta.local_concrete_fields if f is not meta.auto_field], [event]
-    )
-    compiler = insert.get_compiler(connection=connection)
-    compiler.returning_fields = [meta.pk]
-    [(insert_sql, insert_params)] = compiler.as_sql()
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+    sql = _append_sql(tuple(f.name for f in fields), alias)
+    move = values_for_save(AuditChainHead, {"hash": event.hash, "id": head.pk}, connection)
+    values = prepared_values(event, fields, add=True, connection=connection)
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH head AS ({move_sql}) {insert_sql}", (*move_params, *insert_params))
+        cursor.execute(sql, (*move, *values))
         event.pk = cursor.fetchone()[0]
-    event._state.adding, event._state.db = False, connection.alias
+    event._state.adding, event._state.db = False, alias
     head.hash = event.hash
+
+
+@cache
+def _append_sql(names: tuple[str, ...], alias: str) -> str:
+    """The head's UPDATE in a WITH, then the event's INSERT returning its id (PostgreSQL)."""
+    move = update_sql(AuditChainHead, ("hash",), (), alias)
+    return f"WITH head AS ({move}) {insert_sql(AuditEvent, names, 1, True, alias)}"
 
 
 def audit_events_for(target: models.Model) -> models.QuerySet[AuditEvent]:

@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from functools import partial
 from typing import NamedTuple
 
-from django.db import connections, router, transaction
+from django.db import router, transaction
 from django.utils import timezone
 
 from iacs_portal.audit.services import audit_record
+from iacs_portal.compiled_writes import insert
 
 from .handoff import after_response
 from .models import OutgoingEmail
@@ -95,7 +96,8 @@ def email_enqueue(
     task could only find it waiting; should that one be sent meanwhile, the redispatch sends it.
     """
     email = _queued_row(event=event, params=params, to=to, follows=follows)
-    email.save(force_insert=True)
+    # save(force_insert=True), its INSERT written once (compiled_writes), not compiled each time
+    insert([email], using=router.db_for_write(OutgoingEmail), signals_sent=True)
     if follows is None or follows.status not in OutgoingEmail.UNSENT:
         _dispatch_on_commit([email.pk])
     return email
@@ -104,18 +106,15 @@ def email_enqueue(
 def emails_enqueue(*, emails: Sequence[EmailToQueue]) -> list[OutgoingEmail]:
     """Decide to send several emails at once: ``email_enqueue`` for each, in fewer round trips.
 
-    The rows are written in one INSERT, and handed to Celery on commit in one message
+    The rows are written in one INSERT (as ``bulk_create``, its text written once for each
+    number of rows: ``compiled_writes``), and handed to Celery on commit in one message
     (``outgoing_emails_dispatch``): one publish instead of one an email. Each email is still
     delivered, retried and failed on its own.
     """
     rows = [_queued_row(event=e.event, params=e.params, to=e.to) for e in emails]
     if not rows:
         return []
-    if connections[router.db_for_write(OutgoingEmail)].features.can_return_rows_from_bulk_insert:
-        OutgoingEmail.objects.bulk_create(rows)
-    else:  # an SQLite older than 3.35 gives no ids back from a multi-row INSERT
-        for row in rows:
-            row.save(force_insert=True)
+    insert(rows, using=router.db_for_write(OutgoingEmail))  # one by one on an SQLite < 3.35
     _dispatch_on_commit([row.pk for row in rows])
     return rows
 

@@ -165,3 +165,20 @@ def test_the_contact_step_reads_what_it_shows_not_the_ssn(client):
     (read,) = _draft_reads(_statements(client, "post", "contact", CONTACT))
     assert '"approvals_accessrequest"."ssn"' not in read
     assert AccessRequest.objects.get().city == CONTACT["city"]
+
+
+def test_a_step_writes_the_draft_verification_and_email_without_compiling(client, orm_compiles):
+    start_bso_registration(client)  # each statement written once, the first time
+    client.post(reverse("registration:user-information"), user_information(EMAIL))
+    orm_compiles.clear()
+    start_bso_registration(client)
+    client.post(reverse("registration:user-information"), user_information(EMAIL))
+    assert not [
+        compiled
+        for compiled in orm_compiles
+        if compiled.split()[0] in ("SQLInsertCompiler", "SQLUpdateCompiler")
+        and compiled.split()[1]
+        in ("approvals.AccessRequest", "accounts.EmailVerification", "outbox.OutgoingEmail")
+    ]
+    draft = AccessRequest.objects.get(email=EMAIL)
+    assert draft.completed_steps[-1] == "user-information" and draft.ssn

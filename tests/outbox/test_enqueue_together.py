@@ -10,7 +10,12 @@ from django.db import transaction
 
 from iacs_portal.outbox import delivery
 from iacs_portal.outbox.models import OutgoingEmail
-from iacs_portal.outbox.services import EmailToQueue, emails_enqueue, outgoing_emails_dispatch
+from iacs_portal.outbox.services import (
+    EmailToQueue,
+    email_enqueue,
+    emails_enqueue,
+    outgoing_emails_dispatch,
+)
 from iacs_portal.outbox.tasks import outgoing_email_deliver, outgoing_emails_deliver
 from tests.factories import UserFactory
 
@@ -186,3 +191,14 @@ def test_a_set_whose_publish_fails_stays_queued_for_the_redispatch(caplog, not_e
 
     assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {"queued"}
     assert "could not be handed to Celery" in caplog.text
+
+
+def test_emails_decided_compile_no_insert_once_written(published, orm_compiles):
+    user = UserFactory()
+    emails_enqueue(emails=_two_emails(user))
+    email_enqueue(event="account_id", params={"user_id": user.pk})
+    orm_compiles.clear()
+    emails_enqueue(emails=_two_emails(user))  # its INSERT written once (compiled_writes)
+    email_enqueue(event="account_id", params={"user_id": user.pk})
+    assert orm_compiles == []
+    assert OutgoingEmail.objects.count() == 6
