@@ -6,8 +6,22 @@ from django.apps import apps
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from .models import Organization, RoleAssignment, UserGroup
+from iacs_portal.compiled_reads import CompiledRead
+
+from .models import Community, Organization, RoleAssignment, UserGroup
 from .roles import Role
+
+# The registration's first step (the terms, its page and its POST) asks for its community by
+# slug every time: compiled once (iacs_portal.compiled_reads), as the draft's reads are.
+_active_community = CompiledRead(
+    lambda slug: Community.objects.filter(slug=slug, is_active=True).order_by()[:1],
+    slug="compiled-read:community-slug",
+)
+
+
+def active_community(*, slug: str) -> Community | None:
+    """The community with this slug, unless it is closed to registrations."""
+    return next(iter(_active_community(slug=slug)), None)
 
 
 def role_scopes_held(*, user) -> list[tuple[str, int | None, int | None]]:

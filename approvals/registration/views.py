@@ -5,7 +5,8 @@ The role-specific steps are in ``role_views.py``, review, cancel and acknowledge
 """
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
@@ -25,7 +26,7 @@ from iacs_portal.ratelimit import rate_limit_response, rate_limited
 from iacs_portal.transactions import AtomicUnlessSafe
 from organizations.models import Community
 from organizations.roles import ROLE_DESCRIPTIONS, Role
-from organizations.selectors import active_roles
+from organizations.selectors import active_community, active_roles
 
 from ..summaries import user_information
 from . import forms
@@ -65,7 +66,9 @@ class TermsView(rate_limited("registration_start"), AtomicUnlessSafe, FormView):
     form_class = forms.AcceptTermsForm
 
     def dispatch(self, request, *args, **kwargs):
-        self.community = get_object_or_404(Community, slug=kwargs["community"], is_active=True)
+        self.community = active_community(slug=kwargs["community"])
+        if self.community is None:
+            raise Http404("No such community, or it is closed to registrations.")
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -5,6 +5,7 @@ import pytest
 from organizations.models import Community, Organization, RoleAssignment
 from organizations.selectors import (
     SearchResult,
+    active_community,
     group_name_taken,
     joinable_groups,
     organization_is_selectable,
@@ -205,3 +206,34 @@ def test_a_role_is_held_only_in_its_own_scope_and_while_active():
     assignment.status = RoleAssignment.Status.REVOKED
     assignment.save()
     assert not user_holds_role(user=user, role="uga", organization=group.organization, group=group)
+
+
+# The registration's community, by slug (compiled once).
+
+
+@pytest.mark.parametrize("slug", ["provider-supplier", "closed", "no-such-community", ""])
+def test_active_community_is_the_orms_active_one(slug):
+    Community.objects.create(slug="closed", name="Closed", is_active=False)
+    expected = Community.objects.filter(slug=slug, is_active=True).first()
+    found = active_community(slug=slug)
+    assert found == expected
+    if expected is not None:
+        assert [getattr(found, f.attname) for f in Community._meta.concrete_fields] == [
+            getattr(expected, f.attname) for f in Community._meta.concrete_fields
+        ]
+
+
+def test_the_terms_step_reads_its_community_without_compiling_it(client, orm_compiles):
+    from django.urls import reverse
+
+    from tests.registration import enter_portal
+
+    url = reverse("registration:terms", args=["provider-supplier"])
+    enter_portal(client)
+    client.get(url)  # the first read compiles it, once per process
+    orm_compiles.clear()
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"accept": "on"}).status_code == 302
+    assert "SQLCompiler organizations.Community" not in orm_compiles
+    Community.objects.filter(slug="provider-supplier").update(is_active=False)
+    assert client.get(url).status_code == 404
