@@ -19,7 +19,13 @@ fewer statements for the same rows (issue 9).
   a data-modifying ``WITH`` (``DELETE`` of the old key, then the ``INSERT``): the old row's
   DELETE and the new row's INSERT of every sign-in in one round trip. PostgreSQL runs the
   ``WITH``'s DELETE whether or not the INSERT then finds its key in use.
+- ``save_with(updates)``: the same save, and on PostgreSQL the INSERT also runs the row
+  UPDATEs held in ``updates`` (``iacs_portal.row_updates``), as more ``WITH`` parts: the
+  sign-in's device step and ``last_login`` in the session's round trip (ADR 20). Where the save
+  is no such INSERT, the ORM writes them after it.
 """
+
+from contextlib import nullcontext
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import CreateError, UpdateError
@@ -27,11 +33,23 @@ from django.db import connections, router
 from django.db.models.constants import OnConflict
 
 from iacs_portal.field_values import instance_values_for_save
+from iacs_portal.row_updates import RowUpdates
 
 from .session_keys import SignInSessionMixin
 
 
 class OneStatementSave(db.SessionStore):
+    _row_updates = None  # what save_with hands to the INSERT
+
+    def save_with(self, updates: RowUpdates) -> None:
+        self._row_updates = updates
+        try:
+            self.save()
+        finally:
+            self._row_updates = None
+        if updates:  # not carried by an INSERT
+            updates.write()
+
     def save(self, must_create=False):
         using = router.db_for_write(self.model)
         connection = connections[using]
@@ -67,18 +85,28 @@ class OneStatementSave(db.SessionStore):
             f" VALUES (%s, %s, %s) {ignore}"
         )
         values = instance_values_for_save(obj, names, connection)
+        parts, params = [], []  # the data-modifying WITH parts: only where _folds_replaced_row
         replaces = getattr(self, "_replaces", None)
-        if replaces is not None:  # only where _folds_replaced_row (PostgreSQL)
+        if replaces is not None:
             key = quote(fields[0].column)
             # Quoted names only; the old key is a parameter.
             replaced = f"DELETE FROM {table} WHERE {key} = %s"  # noqa: S608  # nosec B608
-            sql = f"WITH {quote('replaced')} AS ({replaced}) {sql}"
-            values.insert(0, replaces)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, values)
-            self._replaces = None  # deleted, whether the INSERT below found its key free or not
-            if cursor.rowcount != 1:  # the key is in use
-                raise CreateError
+            parts.append((quote("replaced"), replaced))
+            params.append(replaces)
+        updates = self._row_updates if self._row_updates and self._folds_replaced_row() else None
+        with updates.written_by(connection) if updates else nullcontext([]) as statements:
+            for number, (update, update_params) in enumerate(statements):
+                parts.append((quote(f"updated_{number}"), update))
+                params.extend(update_params)
+            if parts:
+                sql = f"WITH {', '.join(f'{name} AS ({part})' for name, part in parts)} {sql}"
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params + values)
+                inserted = cursor.rowcount
+            # Deleted and updated, whether the INSERT found its key free or not.
+            self._replaces = None
+        if inserted != 1:  # the key is in use
+            raise CreateError
 
 
 class SessionStore(SignInSessionMixin, OneStatementSave):
