@@ -11,6 +11,8 @@ from django.utils import timezone
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.oath import TOTP
 
+from iacs_portal.row_updates import RowUpdates
+
 from .geo import COUNTRIES, US_STATES_AND_TERRITORIES
 from .model_fields import EncryptedDateField, EncryptedTextField
 
@@ -234,7 +236,10 @@ class AuthenticatorApp(TimestampMixin, ThrottlingMixin, Device):
     def get_throttle_factor(self) -> int:
         return settings.TWO_FACTOR_THROTTLE_FACTOR
 
-    def verify_token(self, token) -> bool:
+    def verify_token(self, token, *, updates: RowUpdates | None = None) -> bool:
+        """django-otp's check of ``token``, its outcome saved; ``updates``: an accepted code's
+        changes held there, to be written with the sign-in's session (accounts.signin); a
+        refused code's throttling is saved at once all the same."""
         allowed, _ = self.verify_is_allowed()
         if not allowed:
             return False
@@ -250,7 +255,10 @@ class AuthenticatorApp(TimestampMixin, ThrottlingMixin, Device):
             self.throttle_reset(commit=False)
             self.set_last_used_timestamp(commit=False)
             # Only what changed: a save of every field would encrypt the unchanged key again.
-            self.save(update_fields=self.VERIFIED_FIELDS)
+            if updates is None:
+                self.save(update_fields=self.VERIFIED_FIELDS)
+            else:
+                updates.add(self, self.VERIFIED_FIELDS)
         else:
             self.throttle_increment(commit=False)
             self.save(update_fields=["throttling_failure_timestamp", "throttling_failure_count"])

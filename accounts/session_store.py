@@ -19,19 +19,70 @@ fewer statements for the same rows (issue 9).
   a data-modifying ``WITH`` (``DELETE`` of the old key, then the ``INSERT``): the old row's
   DELETE and the new row's INSERT of every sign-in in one round trip. PostgreSQL runs the
   ``WITH``'s DELETE whether or not the INSERT then finds its key in use.
+- ``save_with(updates)``: the same save, and on PostgreSQL the INSERT also runs the row
+  UPDATEs held in ``updates`` (``iacs_portal.row_updates``), as more ``WITH`` parts: the
+  sign-in's device step and ``last_login`` in the session's round trip (ADR 20). Where the save
+  is no such INSERT, the ORM writes them after it.
+- ``OneStatementSave`` reads a session's row by a statement written once, not by the ORM's
+  ``get()`` compiled on every request that reads its session (about 0.3 ms of CPU): the same
+  row, found by the same key and expiry, the values prepared by their fields as the ORM
+  prepares them (tests/accounts/test_session_store_read.py holds it equal to Django's read).
 """
+
+from contextlib import nullcontext
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import CreateError, UpdateError
+from django.contrib.sessions.models import Session
 from django.db import connections, router
 from django.db.models.constants import OnConflict
+from django.utils import timezone
 
 from iacs_portal.field_values import instance_values_for_save
+from iacs_portal.row_updates import RowUpdates
 
 from .session_keys import SignInSessionMixin
 
+_COLUMNS = ("session_key", "session_data", "expire_date")
+
 
 class OneStatementSave(db.SessionStore):
+    _row_updates = None  # what save_with hands to the INSERT
+
+    def _get_session_from_db(self):
+        """Django's read of the row (an object with its ``session_data``, or None and the key
+        forgotten), in a statement written once; Django's own where the model is not its."""
+        if self.model is not Session:
+            return super()._get_session_from_db()
+        connection = connections[router.db_for_read(self.model)]
+        meta, quote = self.model._meta, connection.ops.quote_name
+        key, data, expires = (meta.get_field(name) for name in _COLUMNS)
+        # Quoted names only; the key and the time are parameters.
+        sql = (
+            f"SELECT {quote(data.column)} FROM {quote(meta.db_table)}"  # noqa: S608  # nosec B608
+            f" WHERE {quote(key.column)} = %s AND {quote(expires.column)} > %s"
+        )
+        params = [
+            key.get_db_prep_value(self.session_key, connection),
+            expires.get_db_prep_value(timezone.now(), connection),
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            self._session_key = None
+            return None
+        return self.model(session_key=self.session_key, session_data=row[0])
+
+    def save_with(self, updates: RowUpdates) -> None:
+        self._row_updates = updates
+        try:
+            self.save()
+        finally:
+            self._row_updates = None
+        if updates:  # not carried by an INSERT
+            updates.write()
+
     def save(self, must_create=False):
         using = router.db_for_write(self.model)
         connection = connections[using]
@@ -67,18 +118,28 @@ class OneStatementSave(db.SessionStore):
             f" VALUES (%s, %s, %s) {ignore}"
         )
         values = instance_values_for_save(obj, names, connection)
+        parts, params = [], []  # the data-modifying WITH parts: only where _folds_replaced_row
         replaces = getattr(self, "_replaces", None)
-        if replaces is not None:  # only where _folds_replaced_row (PostgreSQL)
+        if replaces is not None:
             key = quote(fields[0].column)
             # Quoted names only; the old key is a parameter.
             replaced = f"DELETE FROM {table} WHERE {key} = %s"  # noqa: S608  # nosec B608
-            sql = f"WITH {quote('replaced')} AS ({replaced}) {sql}"
-            values.insert(0, replaces)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, values)
-            self._replaces = None  # deleted, whether the INSERT below found its key free or not
-            if cursor.rowcount != 1:  # the key is in use
-                raise CreateError
+            parts.append((quote("replaced"), replaced))
+            params.append(replaces)
+        updates = self._row_updates if self._row_updates and self._folds_replaced_row() else None
+        with updates.written_by(connection) if updates else nullcontext([]) as statements:
+            for number, (update, update_params) in enumerate(statements):
+                parts.append((quote(f"updated_{number}"), update))
+                params.extend(update_params)
+            if parts:
+                sql = f"WITH {', '.join(f'{name} AS ({part})' for name, part in parts)} {sql}"
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params + values)
+                inserted = cursor.rowcount
+            # Deleted and updated, whether the INSERT found its key free or not.
+            self._replaces = None
+        if inserted != 1:  # the key is in use
+            raise CreateError
 
 
 class SessionStore(SignInSessionMixin, OneStatementSave):

@@ -19,6 +19,7 @@ from django_otp import login as otp_login
 
 from iacs_portal.compiled_reads import CompiledRead
 from iacs_portal.ratelimit import rate_limited
+from iacs_portal.row_updates import RowUpdates
 
 from .forms import LoginForm, invalid_login_message
 from .lockout import login_failure_record, login_failures_clear, user_is_locked
@@ -32,17 +33,36 @@ from .two_factor_forms import CodeForm
 PENDING_SESSION_KEY = "sign_in_pending"
 
 
-def sign_in_complete(request, *, user: User, device=None, had_failures: bool = True) -> None:
-    """``had_failures``: False when the user had no failed sign-in when read: none to forget."""
-    user_record_login(user=user)
-    if had_failures:
-        login_failures_clear(user=user)
-    auth_login(request, user)  # a new session key
+def sign_in_complete(
+    request,
+    *,
+    user: User,
+    device=None,
+    had_failures: bool = True,
+    updates: RowUpdates | None = None,
+) -> None:
+    """``had_failures``: False when the user had no failed sign-in when read: none to forget.
+
+    ``updates``: rows changes held to be written with the session (the device's accepted code,
+    ``code_verify``). The user's own saves by field (``last_login``, by Django's receiver of
+    ``user_logged_in``, which every receiver still gets) join them.
+    """
+    updates = RowUpdates() if updates is None else updates
+    with updates.saves_of(user):
+        user_record_login(user=user)
+        if had_failures:
+            login_failures_clear(user=user)
+        auth_login(request, user)  # a new session key
     if device is not None:
         otp_login(request, device)
-    # Its row written now, in the sign-in's transaction: the middleware's save at the end of
-    # the request then writes nothing (accounts.session_store).
-    request.session.save()
+    # Its row written now, in the sign-in's transaction, with the rows' changes in one statement
+    # (accounts.session_store): the middleware's save at the end of the request writes nothing.
+    save_with = getattr(request.session, "save_with", None)
+    if save_with is not None:
+        save_with(updates)
+    else:  # another session engine (SESSION_ENGINE)
+        updates.write()
+        request.session.save()
 
 
 # The person between the two stages, and whether they have failed sign-ins to forget: read on
@@ -124,7 +144,8 @@ class LoginCodeView(rate_limited("login"), FormView):
     def form_valid(self, form):
         if user_is_locked(user=self.user):
             return self._back_to_login()
-        device = code_verify(user=self.user, code=form.cleaned_data["code"])
+        updates = RowUpdates()
+        device = code_verify(user=self.user, code=form.cleaned_data["code"], updates=updates)
         if device is None:
             if login_failure_record(user=self.user):
                 return self._back_to_login()
@@ -136,6 +157,10 @@ class LoginCodeView(rate_limited("login"), FormView):
             return self.form_invalid(form)
         self.request.session.pop(PENDING_SESSION_KEY, None)
         sign_in_complete(
-            self.request, user=self.user, device=device, had_failures=self.user.had_login_failures
+            self.request,
+            user=self.user,
+            device=device,
+            had_failures=self.user.had_login_failures,
+            updates=updates,
         )
         return redirect(safe_next_url(self.request, reverse(settings.LOGIN_REDIRECT_URL)))

@@ -18,6 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from iacs_portal.audit.services import audit_record
 from iacs_portal.compiled_reads import CompiledRead
+from iacs_portal.row_updates import RowUpdates
 
 from .models import AuthenticatorApp, User
 
@@ -139,8 +140,11 @@ _CONFIRMED_DEVICES_LOCKED = {
 }
 
 
-def code_verify(*, user: User, code: str):
+def code_verify(*, user: User, code: str, updates: RowUpdates | None = None):
     """The confirmed device that accepts ``code`` (an app code or a backup code), or None.
+
+    ``updates``: an app's accepted code is written there, with the sign-in's session, not at
+    once (``AuthenticatorApp.verify_token``); the caller writes it in this transaction.
 
     django-otp accepts each app code once (``last_t``), deletes a used backup code and
     throttles guesses on each device. The device is locked as it is read, in the caller's
@@ -157,6 +161,11 @@ def code_verify(*, user: User, code: str):
     else:
         token, model = backup_code_digest(code), StaticDevice
     for device in _CONFIRMED_DEVICES_LOCKED[model](user_id=user.pk):
-        if device.verify_token(token):
+        accepted = (
+            device.verify_token(token, updates=updates)
+            if model is AuthenticatorApp
+            else device.verify_token(token)
+        )
+        if accepted:
             return device
     return None

@@ -179,25 +179,46 @@ def _submission_sql(alias: str) -> str:
     )
 
 
-def _lock_for_decision(*, access_request_id: int, approver) -> AccessRequest:
-    """The request, locked, if it is pending and ``approver`` may decide it; else DecisionError.
+def decidable_request_locked(*, approver, **lookup) -> AccessRequest | None:
+    """The request found by ``lookup`` (``pk`` or ``tracking_number``), locked, if it is pending
+    and ``approver`` may decide it; else None. In the caller's transaction.
 
     One query: the approver's queue (``routing.decidable_requests``, which
     tests/approvals/test_routing.py holds equal to ``routing.can_decide``) narrowed to this
-    request and locked, with the organization and group the decision reads. PostgreSQL checks
-    the conditions again on the row it locks, so a decision committed meanwhile leaves nothing.
+    request and locked, with the organization and group the decision reads and the community
+    the request's page shows. PostgreSQL checks the conditions again on the row it locks, so a
+    decision committed meanwhile leaves nothing. The queue's decision POST reads it so, once,
+    and hands it to the decision (``locked=``), which then does not read it again.
     """
     locked = next(
         iter(
             routing.decidable_requests(user=approver)
             .select_related(None)
-            .select_related("organization", "group__organization")
+            .select_related("organization", "group__organization", "community")
             .select_for_update(of=("self",))
             .order_by()
-            .filter(pk=access_request_id)[:1]
+            .filter(**lookup)[:1]
         ),
         None,
     )
+    if locked is not None:
+        locked._locked_for = (approver.pk, not transaction.get_autocommit())
+    return locked
+
+
+def _lock_for_decision(*, access_request_id: int, approver, locked=None) -> AccessRequest:
+    """The request, locked, if it is pending and ``approver`` may decide it; else DecisionError.
+
+    ``locked``: the request ``decidable_request_locked`` read for ``approver`` in this
+    transaction, taken as it is (anything else is refused)."""
+    if locked is not None:
+        if locked.pk != access_request_id or getattr(locked, "_locked_for", None) != (
+            approver.pk,
+            True,
+        ):
+            raise ValueError("Not a request locked for this approver by decidable_request_locked.")
+        return locked
+    locked = decidable_request_locked(approver=approver, pk=access_request_id)
     if locked is not None:
         return locked
     access_request = AccessRequest.objects.only("tracking_number", "status").get(
@@ -244,18 +265,23 @@ def _account_for(access_request: AccessRequest):
 
 
 @transaction.atomic(savepoint=False)
-def access_request_approve(*, access_request_id: int, approver, note: str = "") -> AccessRequest:
+def access_request_approve(
+    *, access_request_id: int, approver, note: str = "", locked: AccessRequest | None = None
+) -> AccessRequest:
     """Approve: the account (for a first registration), the role, and what the request proposed.
 
     ``note`` is the approver's reason, kept in the request's history (the help desk gives one;
-    the web queue does not ask for it).
+    the web queue does not ask for it). ``locked``: the request as ``decidable_request_locked``
+    read it in this transaction, not read again.
 
     No savepoint of its own inside the caller's transaction (two round trips a decision): a
     refusal (DecisionError) or any error fails the caller's transaction with it. The queue's
     page only redirects after a refusal; the help desk's action, which goes on, takes its own
     savepoint (iacs_portal.admin_actions.refusing).
     """
-    access_request = _lock_for_decision(access_request_id=access_request_id, approver=approver)
+    access_request = _lock_for_decision(
+        access_request_id=access_request_id, approver=approver, locked=locked
+    )
     _refuse_if_suspended(access_request)
     user, new_account = _account_for(access_request)
     because = f"Request {access_request.tracking_number} approved"
@@ -364,11 +390,13 @@ def access_request_expire(*, access_request_id: int) -> AccessRequest | None:
 
 @transaction.atomic(savepoint=False)
 def access_request_deny(
-    *, access_request_id: int, approver, reason: str, note: str
+    *, access_request_id: int, approver, reason: str, note: str, locked: AccessRequest | None = None
 ) -> AccessRequest:
     """Deny, with the reason told to the applicant; what the request proposed is released.
     No savepoint of its own, as ``access_request_approve``."""
-    access_request = _lock_for_decision(access_request_id=access_request_id, approver=approver)
+    access_request = _lock_for_decision(
+        access_request_id=access_request_id, approver=approver, locked=locked
+    )
     _release_proposed_rows(
         access_request, by=approver, reason=f"Request {access_request.tracking_number} denied"
     )

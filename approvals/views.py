@@ -16,7 +16,12 @@ from .forms import DecisionForm, QueueFilterForm
 from .history import request_history
 from .models import AccessRequest
 from .selectors import queue_filter, queue_filter_options, queue_page_rows
-from .services import DecisionError, access_request_approve, access_request_deny
+from .services import (
+    DecisionError,
+    access_request_approve,
+    access_request_deny,
+    decidable_request_locked,
+)
 from .summaries import request_sections
 
 NARROWING_FILTERS = {"kind", "organization_id", "group_id", "older_than_days"}
@@ -105,9 +110,15 @@ class DecisionView(AtomicUnlessSafe, LoginRequiredMixin, FormView):
         # The request and whether the user may decide it, in one query: the queue's own
         # (tests/approvals/test_routing.py holds it equal to routing.can_decide), with only the
         # rows this page shows (the organization, the group of a UGA or end user), unsorted.
-        # The full SSN is not shown, so not read (nor decrypted); a decision reads the request
-        # again under a lock (services).
+        # The full SSN is not shown, so not read (nor decrypted). A POST reads the request once,
+        # locked, as the decision does (services.decidable_request_locked: the same query,
+        # locked), and the decision takes it as read.
         tracking_number = kwargs["tracking_number"]
+        if request.method == "POST":  # the decision's own locked read, once, in its transaction
+            self.access_request = decidable_request_locked(
+                approver=request.user, tracking_number=tracking_number
+            )
+            return self._dispatch_found(request, *args, **kwargs)
         decidable = (
             routing.decidable_requests(user=request.user)
             .select_related(None)
@@ -117,9 +128,12 @@ class DecisionView(AtomicUnlessSafe, LoginRequiredMixin, FormView):
             .filter(tracking_number=tracking_number)
         )
         self.access_request = next(iter(decidable[:1]), None)
+        return self._dispatch_found(request, *args, **kwargs)
+
+    def _dispatch_found(self, request, *args, **kwargs):
         if self.access_request is None:
             self.access_request = AccessRequest.objects.filter(
-                tracking_number=tracking_number
+                tracking_number=kwargs["tracking_number"]
             ).first()
             if self.access_request is not None and self._was_for(request.user):
                 messages.info(
@@ -151,7 +165,9 @@ class DecisionView(AtomicUnlessSafe, LoginRequiredMixin, FormView):
         try:
             if data["decision"] == "approve":
                 access_request_approve(
-                    access_request_id=self.access_request.pk, approver=self.request.user
+                    access_request_id=self.access_request.pk,
+                    approver=self.request.user,
+                    locked=self.access_request,
                 )
                 # Only a new registration makes an account; anyone else keeps their credentials.
                 outcome = (
@@ -170,6 +186,7 @@ class DecisionView(AtomicUnlessSafe, LoginRequiredMixin, FormView):
                     approver=self.request.user,
                     reason=data["reason"],
                     note=data["note"].strip(),
+                    locked=self.access_request,
                 )
                 messages.success(
                     self.request,

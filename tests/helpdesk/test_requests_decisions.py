@@ -227,7 +227,9 @@ def test_the_admin_and_the_web_queue_share_the_decision_services(client, monkeyp
     access_request = submitted_request("individual_practitioner")
     approver = staff_in_admin(client, "CMS Approver")
     approve(client, access_request)
-    assert locked == [{"access_request_id": access_request.pk, "approver": approver}]
+    assert locked == [
+        {"access_request_id": access_request.pk, "approver": approver, "locked": None}
+    ]
 
 
 def test_a_suspended_organizations_request_cannot_be_approved_but_can_be_denied():

@@ -2,7 +2,8 @@
 app's device read and its changed fields written (one code once), the failures forgotten (only
 if the user's read found some), the old session deleted, last_login, and the new session's
 row: written once, inside the sign-in's transaction, by one INSERT without a savepoint, which
-on PostgreSQL deletes the old session's row too (accounts.session_store)."""
+on PostgreSQL also deletes the old session's row and writes the device's and the user's
+changes (accounts.session_store, iacs_portal.row_updates): one statement for all four."""
 
 import pytest
 from django.db import connection
@@ -20,23 +21,28 @@ def test_the_code_step_makes_few_statements(client, django_assert_max_num_querie
     device = authenticator(user)
     enter_portal(client)
     client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
-    # PostgreSQL: the old session's DELETE is in the new one's INSERT (accounts.session_store).
+    # PostgreSQL: the old session's DELETE, the device's and the user's UPDATEs are in the new
+    # session's INSERT (accounts.session_store).
     folded = connection.vendor == "postgresql"
-    with django_assert_max_num_queries(8 if folded else 9) as captured:
+    with django_assert_max_num_queries(6 if folded else 9) as captured:
         response = client.post(reverse("accounts:login_code"), {"code": code_for(device)})
     assert response.status_code == 302 and response.url == reverse("accounts:my_profile")
     statements = [query["sql"] for query in captured.captured_queries]
     assert not any("otp_static_staticdevice" in sql for sql in statements), "an app code"
-    (device_update,) = [
-        sql for sql in statements if sql.startswith("UPDATE") and "authenticatorapp" in sql
-    ]
-    assert '"key"' not in device_update, "the unchanged key encrypted and written again"
-    forget = [sql for sql in statements if sql.startswith("DELETE") and "loginfailure" in sql]
-    assert not forget, "there were no failures to forget"
-    session_writes = [
-        sql for sql in statements if "django_session" in sql and not sql.startswith("SELECT")
-    ]
+    writes = [sql for sql in statements if sql.startswith(("WITH", "INSERT", "UPDATE", "DELETE"))]
+    if folded:
+        (write,) = writes
+        assert write.startswith("WITH") and "INSERT" in write
+        assert write.count("UPDATE") == 2 and "last_login" in write
+    device_writes = [sql for sql in writes if "authenticatorapp" in sql]
+    assert len(device_writes) == 1
+    assert '"key"' not in device_writes[0], "the unchanged key encrypted and written again"
+    assert not [sql for sql in writes if "loginfailure" in sql], "no failures to forget"
+    session_writes = [sql for sql in writes if "django_session" in sql]
     assert len(session_writes) == (1 if folded else 2)
+    device.refresh_from_db()
+    user.refresh_from_db()
+    assert device.last_t >= 0 and device.last_used_at is not None and user.last_login is not None
 
 
 def _stored_key(device) -> str:
