@@ -213,6 +213,6 @@ class AccessRequest(ConcurrentTransitionMixin, ProfessionalContact):
     @staticmethod
     def _new_tracking_number() -> str:
         """A random tracking number, not yet checked: the submit's UPDATE takes it only while
-        no other request has it (``services._save_submission``), and the column is unique."""
+        no other request has it (``submitting._save_submission``), and the column is unique."""
         digits = f"{secrets.randbelow(10**10):010d}"
         return f"IR-{digits[:5]}-{digits[5:]}"

@@ -13,7 +13,7 @@ from organizations.models import Organization
 
 from ..models import AccessRequest
 from ..routing import approver_description
-from ..services import SubmissionError, access_request_submit
+from ..submitting import SubmissionError, access_request_submit
 from ..summaries import request_sections
 from .drafts import DRAFT_SESSION_KEY, SUBMITTED_SESSION_KEY, draft_discard, draft_for, draft_touch
 from .engine import StepView, step_url, wizard_title

@@ -5,7 +5,7 @@ from django.db import transaction
 from django_fsm import ConcurrentTransition
 
 from approvals.models import AccessRequest
-from approvals.services import TRACKING_NUMBER_DRAWS, access_request_submit
+from approvals.submitting import TRACKING_NUMBER_DRAWS, access_request_submit
 from organizations.roles import Role
 from tests.factories import OrganizationFactory, community, submitted_request
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from approvals.models import AccessRequest
-from approvals.services import access_request_submit
+from approvals.submitting import access_request_submit
 from organizations.models import RoleAssignment
 from organizations.roles import Role
 from tests.factories import OrganizationFactory, RoleAssignmentFactory, UserFactory, community

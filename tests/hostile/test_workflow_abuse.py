@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals import services
+from approvals import submitting
 from approvals.history import RequestAction, request_events
 from approvals.models import AccessRequest
 from approvals.registration import steps as wizard
@@ -186,7 +186,7 @@ def test_two_submits_one_after_the_other_make_one_request(client):
 def test_two_submits_at_the_same_moment_make_one_request_and_no_error(client, monkeypatch):
     """A double click: both posts arrive while the first is still submitting."""
     register_bso_until_review(client, OrganizationFactory())
-    real_submit = services.access_request_submit
+    real_submit = submitting.access_request_submit
 
     def slow_submit(**kwargs):
         time.sleep(0.5)  # the second post arrives while the first is still in here
