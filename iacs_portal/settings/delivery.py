@@ -24,6 +24,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="IACS Portal <no-reply@ia
 # Celery: with no broker configured every task runs in process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# A redis:// broker through kombu's Redis transport with its client kept (iacs_portal.broker).
+if CELERY_BROKER_URL.startswith("redis://"):
+    CELERY_BROKER_TRANSPORT = "iacs_portal.broker:Transport"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -25,9 +25,15 @@ def drop_pooled_connections() -> None:
 
 @pytest.fixture
 def worker_app():
-    previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    previous = {
+        key: app.conf[key] for key in ("broker_url", "broker_transport", "task_always_eager")
+    }
     drop_pooled_connections()
-    app.conf.update(broker_url=os.environ["CELERY_TEST_BROKER_URL"], task_always_eager=False)
+    app.conf.update(
+        broker_url=os.environ["CELERY_TEST_BROKER_URL"],
+        broker_transport="iacs_portal.broker:Transport",  # production's for redis:// brokers
+        task_always_eager=False,
+    )
     try:
         yield app
     finally:

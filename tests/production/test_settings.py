@@ -33,6 +33,7 @@ from iacs_portal.settings import production as s
 print(json.dumps({
     "caches": s.CACHES, "session_engine": s.SESSION_ENGINE, "database": s.DATABASES["default"],
     "broker": s.CELERY_BROKER_URL, "eager": s.CELERY_TASK_ALWAYS_EAGER,
+    "broker_transport": getattr(s, "CELERY_BROKER_TRANSPORT", None),
     "email_backend": s.EMAIL_BACKEND, "allowed_hosts": s.ALLOWED_HOSTS,
     "log_format": s.LOG_FORMAT, "console_formatter": s.LOGGING["handlers"]["console"]["formatter"],
     "ssl_redirect": s.SECURE_SSL_REDIRECT, "cookies_secure": s.SESSION_COOKIE_SECURE,
@@ -134,6 +135,7 @@ def test_each_required_variable_is_named_when_missing(variable):
 def test_tasks_go_to_the_broker_and_mail_to_smtp():
     settings = loaded()
     assert settings["broker"] == "redis://redis.example.gov:6379/0" and settings["eager"] is False
+    assert settings["broker_transport"] == "iacs_portal.broker:Transport"  # its client kept
     assert settings["email_backend"] == "django.core.mail.backends.smtp.EmailBackend"
     assert settings["allowed_hosts"] == ["iacs.example.gov", "www.iacs.example.gov"]
 
