@@ -78,7 +78,7 @@ def _real_services_missing() -> str:
     """Why the ``real_services`` tests cannot run here, or "" if they can."""
     from django.conf import settings
 
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if settings.DATABASES["default"]["ENGINE"] != settings.POSTGRESQL_ENGINE:
         return "the database is not PostgreSQL (DATABASE_URL=postgres://...): workers share it"
     if shutil.which("redis-server") is None:
         return "redis-server is not installed (apt-get install redis-server)"

@@ -169,6 +169,19 @@ ACKNOWLEDGEMENT_READS = (
     *("organization__legal_name", "group__name", "group__organization_id"),
 )
 
+# The submitted request with its organization and group, by id: compiled once per process
+# (iacs_portal.compiled_reads), where compiling its join cost about 0.3 ms of every visit.
+_submitted_request = CompiledRead(
+    lambda request_id: (
+        AccessRequest.objects.select_related("organization", "group")
+        .only(*ACKNOWLEDGEMENT_READS)
+        .filter(pk=request_id)
+        .exclude(status=AccessRequest.Status.DRAFT)
+        .order_by()[:1]  # one row by id: no ORDER BY to compile and run
+    ),
+    request_id=-7_000_000_003,
+)
+
 
 class AcknowledgementView(AtomicUnlessSafe, TemplateView):
     """Guide step 18: the tracking number, Print and OK."""
@@ -177,15 +190,7 @@ class AcknowledgementView(AtomicUnlessSafe, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         submitted_id = request.session.get(SUBMITTED_SESSION_KEY)
-        found = (
-            AccessRequest.objects.select_related("organization", "group")
-            .only(*ACKNOWLEDGEMENT_READS)
-            .filter(pk=submitted_id)
-            .exclude(status=AccessRequest.Status.DRAFT)
-            .order_by()[:1]  # one row by id: no ORDER BY to compile and run
-            if submitted_id
-            else ()
-        )
+        found = _submitted_request(request_id=submitted_id) if submitted_id else ()
         self.access_request = next(iter(found), None)
         if self.access_request is None:
             return redirect("registration:start")

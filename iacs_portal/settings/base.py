@@ -89,6 +89,11 @@ TEMPLATES = [
 FORM_RENDERER = "iacs_portal.form_renderer.FormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+POSTGRESQL_ENGINE = (
+    "iacs_portal.postgresql"  # Django's, a transaction's BEGIN sent with its first statement
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = POSTGRESQL_ENGINE
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # Rate limits count here. The local-memory default counts per process (development, tests);
 # production requires a Redis that every web process shares (CACHE_URL, production.py).

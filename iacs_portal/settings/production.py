@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import LOG_LEVEL, STATIC_ROOT, env, logging_settings
+from .base import LOG_LEVEL, POSTGRESQL_ENGINE, STATIC_ROOT, env, logging_settings
 
 
 def required(name: str, example: str) -> str:
@@ -46,6 +46,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must be a postgres:// URL in production")
+DATABASES["default"]["ENGINE"] = POSTGRESQL_ENGINE  # base.py's: BEGIN with the first statement
 DATABASES["default"].update(
     ATOMIC_REQUESTS=True,
     CONN_MAX_AGE=env.int("DATABASE_CONN_MAX_AGE", default=60),
@@ -111,7 +112,8 @@ X_FRAME_OPTIONS = "DENY"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(STATIC_ROOT)))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # whitenoise's CompressedManifestStaticFilesStorage, each URL worked out once a process
+    "staticfiles": {"BACKEND": "iacs_portal.static_storage.StaticFilesStorage"},
 }
 
 # One JSON object per log line, for the log collector (iacs_portal.logs).

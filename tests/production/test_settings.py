@@ -101,7 +101,9 @@ def test_sessions_are_rows_in_the_database_shared_by_every_process():
 
 def test_the_database_is_postgresql_with_kept_and_checked_connections():
     database = loaded()["database"]
-    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (
+        database["ENGINE"] == "iacs_portal.postgresql"
+    )  # Django's, BEGIN with the first statement
     assert (database["HOST"], database["NAME"], database["USER"]) == (
         "db.example.gov",
         "iacs",

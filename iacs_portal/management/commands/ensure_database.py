@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, database: str, **options):
         settings_dict = connections[database].settings_dict
-        if settings_dict["ENGINE"] != "django.db.backends.postgresql":
+        if connections[database].vendor != "postgresql":
             self.stdout.write("Not PostgreSQL: nothing to create.")
             return
         name = settings_dict["NAME"]

@@ -1,0 +1,169 @@
+"""iacs_portal.postgresql: a transaction's BEGIN goes with its first statement, and the
+transaction is the one psycopg2 would have opened (PostgreSQL only)."""
+
+import pytest
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
+from django.db.backends.postgresql.base import DatabaseWrapper as DjangoWrapper
+from django.test.utils import CaptureQueriesContext
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE, TRANSACTION_STATUS_INTRANS
+
+from accounts.models import User
+from iacs_portal.postgresql.base import DatabaseWrapper
+from tests.factories import UserFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL backend"),
+]
+
+
+def server_status() -> int:
+    return connection.connection.info.transaction_status
+
+
+def transaction_id() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT txid_current()")
+        return cursor.fetchone()[0]
+
+
+def test_the_portal_runs_on_it():
+    assert isinstance(connections["default"], DatabaseWrapper)
+
+
+def test_an_atomic_block_is_one_transaction_opened_by_its_first_statement():
+    connection.ensure_connection()
+    with transaction.atomic():
+        assert server_status() == TRANSACTION_STATUS_IDLE  # nothing sent yet
+        first = transaction_id()
+        assert server_status() == TRANSACTION_STATUS_INTRANS
+        UserFactory(username="ONEXACT")
+        assert transaction_id() == first
+    assert server_status() == TRANSACTION_STATUS_IDLE
+    assert transaction_id() != first  # autocommit again: each statement its own
+    assert User.objects.filter(username="ONEXACT").exists()
+
+
+def test_the_begin_goes_in_the_first_statements_round_trip():
+    connection.ensure_connection()
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.cursor.query == b"BEGIN; SELECT 1"  # what psycopg2 sent, at once
+        cursor.execute("SELECT 2")
+        assert cursor.cursor.query == b"SELECT 2"
+    assert sent == ["SELECT 1", "SELECT 2"]  # Django's statements and logs are unchanged
+
+
+def test_a_block_that_runs_no_statement_sends_nothing():
+    connection.ensure_connection()
+    with CaptureQueriesContext(connection), transaction.atomic():
+        pass
+    assert server_status() == TRANSACTION_STATUS_IDLE
+    assert not connection._begun and not connection._begin_pending
+
+
+def test_an_error_rolls_the_whole_block_back():
+    with pytest.raises(ValueError), transaction.atomic():
+        UserFactory(username="ROLLEDBACK")
+        raise ValueError("after the write")
+    assert server_status() == TRANSACTION_STATUS_IDLE
+    assert not User.objects.filter(username="ROLLEDBACK").exists()
+
+
+def test_a_failing_first_statement_is_rolled_back_and_the_connection_stays_usable():
+    connection.ensure_connection()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM no_such_table")
+    assert server_status() == TRANSACTION_STATUS_IDLE
+    assert User.objects.count() == 0
+
+
+def test_savepoints_roll_back_their_part_only():
+    UserFactory(username="TAKEN")
+    with transaction.atomic():
+        UserFactory(username="KEPT")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            UserFactory(username="TAKEN")
+        assert server_status() == TRANSACTION_STATUS_INTRANS
+    assert set(User.objects.values_list("username", flat=True)) == {"TAKEN", "KEPT"}
+
+
+def test_a_named_cursor_first_reads_inside_the_transaction():
+    with transaction.atomic():
+        connection.ensure_connection()
+        users = User.objects.filter(username__startswith="CURSOR").iterator(chunk_size=1)
+        assert server_status() == TRANSACTION_STATUS_IDLE  # nothing sent before the cursor
+        assert list(users) == []
+        assert server_status() == TRANSACTION_STATUS_INTRANS  # BEGIN went alone, then DECLARE
+        UserFactory(username="CURSOR1")
+        found = User.objects.filter(username__startswith="CURSOR").iterator(chunk_size=1)
+        assert [user.username for user in found] == ["CURSOR1"]
+
+
+def test_on_commit_runs_after_the_commit_only():
+    ran = []
+    with transaction.atomic():
+        UserFactory(username="HOOKED")
+        transaction.on_commit(lambda: ran.append(server_status()))
+        assert ran == []
+    assert ran == [TRANSACTION_STATUS_IDLE]
+    with pytest.raises(ValueError), transaction.atomic():
+        UserFactory(username="UNHOOKED")
+        transaction.on_commit(lambda: ran.append("rolled back"))
+        raise ValueError
+    assert ran == [TRANSACTION_STATUS_IDLE]
+
+
+def test_select_for_update_holds_its_lock_until_the_commit():
+    user = UserFactory(username="LOCKED")
+    other = connections.create_connection("default")
+    try:
+        with transaction.atomic():
+            User.objects.select_for_update().get(pk=user.pk)
+            with other.cursor() as cursor:
+                cursor.execute(
+                    "SELECT id FROM accounts_user WHERE id = %s FOR UPDATE SKIP LOCKED", [user.pk]
+                )
+                assert cursor.fetchall() == []  # the lock is held here
+        with other.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM accounts_user WHERE id = %s FOR UPDATE SKIP LOCKED", [user.pk]
+            )
+            assert cursor.fetchall() == [(user.pk,)]
+    finally:
+        other.close()
+
+
+def test_autocommit_turned_off_by_hand_is_psycopg2s_transaction():
+    connection.ensure_connection()
+    transaction.set_autocommit(False)
+    try:
+        UserFactory(username="BYHAND")
+        assert server_status() == TRANSACTION_STATUS_INTRANS
+        transaction.commit()
+        assert server_status() == TRANSACTION_STATUS_IDLE
+    finally:
+        transaction.set_autocommit(True)
+    assert User.objects.filter(username="BYHAND").exists()
+
+
+def test_an_isolation_level_in_the_options_leaves_the_begin_to_psycopg2():
+    settings_dict = {**connection.settings_dict, "OPTIONS": {"isolation_level": 3}}
+    own = DatabaseWrapper(settings_dict)  # a second connection to the default database
+    try:
+        own.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+        assert own.connection.autocommit is False and not own._begin_pending
+        with own.cursor() as cursor:
+            cursor.execute("SHOW transaction_isolation")
+            assert cursor.fetchone() == ("serializable",)
+        own.rollback()
+        own.set_autocommit(True)
+    finally:
+        own.close()
+    assert issubclass(DatabaseWrapper, DjangoWrapper)
