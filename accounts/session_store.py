@@ -27,6 +27,8 @@ fewer statements for the same rows (issue 9).
   ``get()`` compiled on every request that reads its session (about 0.3 ms of CPU): the same
   row, found by the same key and expiry, the values prepared by their fields as the ORM
   prepares them (tests/accounts/test_session_store_read.py holds it equal to Django's read).
+  It updates the row by a statement written once too (``iacs_portal.compiled_writes``), the
+  UPDATE ``QuerySet.update`` made, not compiled on every page that changes the session.
 """
 
 from contextlib import nullcontext
@@ -38,6 +40,7 @@ from django.db import connections, router
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 
+from iacs_portal.compiled_writes import update_sql
 from iacs_portal.field_values import instance_values_for_save
 from iacs_portal.row_updates import RowUpdates
 
@@ -91,13 +94,16 @@ class OneStatementSave(db.SessionStore):
         if must_create or self.session_key is None:
             return super().save(must_create=must_create)
         obj = self.create_model_instance(self._get_session())
-        # QuerySet.update, not save(force_update=True): the same UPDATE, but a row found gone
-        # is a count of 0, not an error that marks the caller's transaction for rollback.
-        written = (
-            self.model.objects.using(using)
-            .filter(pk=obj.pk)
-            .update(session_data=obj.session_data, expire_date=obj.expire_date)
-        )
+        # The UPDATE QuerySet.update makes, written once (compiled_writes), not compiled on
+        # every save (about 0.25 ms); not save(force_update=True): a row found gone is a count
+        # of 0, not an error that marks the caller's transaction for rollback.
+        names = ("session_data", "expire_date")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                update_sql(self.model, names, (), using),
+                instance_values_for_save(obj, (*names, "session_key"), connection),
+            )
+            written = cursor.rowcount
         if not written:  # the row is gone (signed out meanwhile), as Django's save says
             raise UpdateError
 

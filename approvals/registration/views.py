@@ -31,11 +31,8 @@ from organizations.selectors import active_community, active_roles
 from ..summaries import user_information
 from . import forms
 from . import steps as wizard
-from .drafts import (
-    draft_for,
-    draft_start,
-)
-from .engine import StepView, step_url
+from .drafts import draft_for, draft_read, draft_start
+from .engine import ENGINE_READS, StepView, step_url
 from .identity_checks import known_person
 from .steps import Step
 
@@ -217,9 +214,11 @@ class VerifyEmailView(StepView):
     form_class = EmailCodeForm
 
     def load_draft(self, request):
-        # Only the POST (the check, the resend) reads the verification; the page shows the draft.
+        # Only the POST (the check, the resend) reads the verification; the page shows the
+        # address. Neither loads the encrypted SSN and date of birth (each a decryption).
         related = ("email_verification",) if request.method == "POST" else ()
-        return draft_for(request, related=related)
+        fields = (*ENGINE_READS, "email", "email_verification")
+        return draft_for(request, read=draft_read(related, fields))
 
     def post(self, request, *args, **kwargs):
         action = "email_code_resend" if "resend" in request.POST else "email_code_entry"

@@ -1,10 +1,13 @@
 """Sessions are rows in the database; an existing one is saved in one statement (issue 9)."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.sessions.backends.base import CreateError, UpdateError
 from django.contrib.sessions.models import Session
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.session_store import SessionStore
 
@@ -24,6 +27,25 @@ def test_a_changed_session_is_saved_in_one_statement_outside_a_transaction():
     assert [q["sql"].split()[0] for q in captured.captured_queries] == ["UPDATE"]
     stored = Session.objects.get(session_key=session.session_key)
     assert SessionStore().decode(stored.session_data) == {"step": "review"}
+    assert abs(stored.expire_date - session.get_expiry_date()) < timedelta(seconds=5)
+
+
+def test_the_update_writes_its_own_row_only():
+    mine, other = SessionStore(), SessionStore()
+    for session, step in ((mine, "contact"), (other, "terms")):
+        session["step"] = step
+        session.create()
+    before = Session.objects.get(session_key=other.session_key)
+    mine["step"] = "review"
+    mine.set_expiry(600)
+
+    mine.save()
+
+    stored = Session.objects.get(session_key=mine.session_key)
+    assert SessionStore().decode(stored.session_data) == {"step": "review", "_session_expiry": 600}
+    assert timedelta(seconds=590) < stored.expire_date - timezone.now() <= timedelta(seconds=600)
+    after = Session.objects.get(session_key=other.session_key)
+    assert (after.session_data, after.expire_date) == (before.session_data, before.expire_date)
 
 
 def test_a_session_whose_row_is_gone_is_not_saved_again():

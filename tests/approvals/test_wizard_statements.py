@@ -49,10 +49,12 @@ def test_the_verify_email_page_reads_the_draft_alone_and_its_post_the_verificati
 
     (page_read,) = _draft_reads(_statements(client, "get", "verify-email"))
     assert "JOIN" not in page_read
+    assert '"ssn"' not in page_read and '"date_of_birth"' not in page_read  # no decryption
 
     checked = _statements(client, "post", "verify-email", {"code": latest_code(EMAIL)})
     (post_read,) = _draft_reads(checked)
     assert '"accounts_emailverification"' in post_read
+    assert '"ssn"' not in post_read and '"date_of_birth"' not in post_read
     # The check locks the verification in the request's transaction, without a savepoint.
     assert not any("SAVEPOINT" in sql for sql in checked)
     assert EmailVerification.objects.get().verified_at is not None
