@@ -153,7 +153,16 @@ class UserInformationView(rate_limited("registration_user_info"), StepView):
     template_name = "register/user_information.html"
     form_class = forms.UserInformationForm
 
+    def load_draft(self, request):
+        # The page fills the form with what the draft holds (the date of birth decrypted); the
+        # POST replaces it without reading it: the wizard's fields only.
+        if request.method == "POST":
+            return draft_for(request, read=draft_read(fields=ENGINE_READS))
+        return super().load_draft(request)
+
     def get_initial(self):
+        if self.request.method == "POST":
+            return {}  # the form is bound: what was posted is shown again, not the draft
         draft = self.draft
         return {
             "first_name": draft.first_name, "middle_name": draft.middle_name,

@@ -60,6 +60,19 @@ def test_the_verify_email_page_reads_the_draft_alone_and_its_post_the_verificati
     assert EmailVerification.objects.get().verified_at is not None
 
 
+def test_the_user_information_post_replaces_the_personal_data_without_reading_it(client):
+    start_bso_registration(client)
+    client.post(reverse("registration:user-information"), user_information(EMAIL))
+    changed = user_information("changed.address@example.org")
+
+    (read,) = _draft_reads(_statements(client, "post", "user-information", changed))
+
+    assert '"ssn"' not in read and '"date_of_birth"' not in read and '"email"' not in read
+    assert AccessRequest.objects.get().email == "changed.address@example.org"
+    page = _statements_page(client, "user-information", {})
+    assert 'value="changed.address@example.org"' in page  # the page shows what the draft holds
+
+
 def test_the_user_information_step_reads_of_an_existing_account_only_whom_to_tell(client):
     account_holder(BARBARA)
     start_bso_registration(client)
