@@ -68,10 +68,12 @@ def sign_in_complete(
 # The person between the two stages, and whether they have failed sign-ins to forget: read on
 # every code page and code POST, so compiled once per process (iacs_portal.compiled_reads),
 # where compiling the ORM's query (every column of the user, and the EXISTS) cost more CPU than
-# running it. By primary key: no ORDER BY, which first() would add for the one row.
+# running it. By primary key: no ORDER BY, which first() would add for the one row. Not the
+# encrypted SSN and date of birth, which signing in never reads (each a decryption).
 _pending_user = CompiledRead(
     lambda user_id: (
         User.objects.filter(pk=user_id, is_active=True)
+        .defer("ssn", "date_of_birth")
         .annotate(had_login_failures=Exists(LoginFailure.objects.filter(user=OuterRef("pk"))))
         .order_by()[:1]
     ),

@@ -29,6 +29,8 @@ def test_the_code_step_makes_few_statements(client, django_assert_max_num_querie
     assert response.status_code == 302 and response.url == reverse("accounts:my_profile")
     statements = [query["sql"] for query in captured.captured_queries]
     assert not any("otp_static_staticdevice" in sql for sql in statements), "an app code"
+    (user_read,) = [sql for sql in statements if sql.startswith('SELECT "accounts_user"."id"')]
+    assert '"ssn"' not in user_read and '"date_of_birth"' not in user_read, "decrypted for nothing"
     writes = [sql for sql in statements if sql.startswith(("WITH", "INSERT", "UPDATE", "DELETE"))]
     if folded:
         (write,) = writes
