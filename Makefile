@@ -167,7 +167,7 @@ prod: install $(PROD_KEYS)
 BENCH_ARGS ?=
 
 bench: install
-	@$(PY) -c 'import locust' 2>/dev/null || $(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	@$(PY) -c 'import locust' 2>/dev/null && test -x $(VENV)/bin/py-spy || $(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(PY) -m tests.performance.run $(BENCH_ARGS)
 
 # Removes everything the commands above created, including the local database and outbox.

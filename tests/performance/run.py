@@ -185,12 +185,30 @@ def locust(env: dict, *, scenario: str, seconds: int, users: int, port: int, tag
     return Path(f"{prefix}_stats.csv")
 
 
+def sample(services: Services, scenario: str, seconds: int) -> subprocess.Popen:
+    """py-spy recording gunicorn's workers (the master's subprocesses, those it starts anew
+    included) while the scenario runs, into var/bench/samples/SCENARIO.txt."""
+    output = VAR / "samples" / f"{scenario}.txt"
+    return subprocess.Popen(  # noqa: S603 (our own command)
+        [str(BIN / "py-spy"), "record", "--pid", str(services.processes["web"].pid),
+         "--subprocesses", "--duration", str(seconds), "--rate", "250", "--nonblocking",
+         "--format", "raw", "--output", str(output)],
+        stdout=subprocess.DEVNULL, stderr=(VAR / "logs" / "py-spy.log").open("ab"),
+    )  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Load benchmark (docs/performance.md)")
     parser.add_argument("--reseed", action="store_true", help="empty the bench data, seed again")
     parser.add_argument("--duration", type=int, default=20, help="seconds per scenario")
     parser.add_argument("--users", type=int, default=2, help="concurrent users per scenario")
     parser.add_argument("--no-write", action="store_true", help="print, do not write the doc")
+    parser.add_argument(
+        "--sample",
+        action="store_true",
+        help="record the web workers with py-spy during each scenario (var/bench/samples/; "
+        "python -m tests.performance.samples reads them); implies --no-write",
+    )
     parser.add_argument(
         "--scenarios",
         help="comma-separated scenarios to run (e.g. Floor,Queue), while working on a page; "
@@ -203,11 +221,14 @@ def main() -> None:
         if unknown:
             parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
         options.no_write = True
+    options.no_write = options.no_write or options.sample  # the samples slow the workers
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop everything on TERM too
 
-    for folder in ("logs", "results", "spool"):
+    for folder in ("logs", "results", "spool", "samples"):
         (VAR / folder).mkdir(parents=True, exist_ok=True)
-    for old in [*(VAR / "results").iterdir(), *(VAR / "spool").iterdir()]:
+    for old in [
+        path for name in ("results", "spool", "samples") for path in (VAR / name).iterdir()
+    ]:
         old.unlink()
     port, broker_port, mail_port = free_port(), free_port(), free_port()
     persons = VAR / "ssa-persons.csv"
@@ -225,10 +246,13 @@ def main() -> None:
                 continue
             seconds = max(5, round(options.duration * share))
             offset = {"BENCH_PERSON_OFFSET": str(number * PERSONS_PER_SCENARIO)}
+            sampler = sample(services, scenario, seconds) if options.sample else None
             results[scenario] = locust(
                 {**env, **offset}, scenario=scenario, seconds=seconds, users=options.users, port=port,
                 tag=scenario,
             )  # fmt: skip
+            if sampler is not None:
+                sampler.wait(timeout=30)
             services.check_running()
         if chosen is None or "EmailStep" in chosen:
             services.stop("broker")
