@@ -1,6 +1,8 @@
 """iacs_portal.postgresql: a transaction's BEGIN goes with its first statement, and the
 transaction is the one psycopg2 would have opened (PostgreSQL only)."""
 
+import io
+
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.backends.postgresql.base import DatabaseWrapper as DjangoWrapper
@@ -167,3 +169,14 @@ def test_an_isolation_level_in_the_options_leaves_the_begin_to_psycopg2():
     finally:
         own.close()
     assert issubclass(DatabaseWrapper, DjangoWrapper)
+
+
+def test_statements_that_cannot_carry_it_send_the_begin_alone_first():
+    connection.ensure_connection()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany("SELECT %s", [(1,), (2,)])
+        assert server_status() == TRANSACTION_STATUS_INTRANS
+        first = transaction_id()
+        out = io.StringIO()
+        cursor.cursor.copy_expert("COPY (SELECT txid_current()) TO STDOUT", out)
+        assert int(out.getvalue()) == first  # the same transaction

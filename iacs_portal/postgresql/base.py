@@ -126,3 +126,11 @@ class _BeginningCursor(Psycopg2Cursor):
     def copy_expert(self, *args, **kwargs):
         self._begin_alone()
         return super().copy_expert(*args, **kwargs)
+
+    def copy_from(self, *args, **kwargs):
+        self._begin_alone()
+        return super().copy_from(*args, **kwargs)
+
+    def copy_to(self, *args, **kwargs):
+        self._begin_alone()
+        return super().copy_to(*args, **kwargs)
