@@ -32,6 +32,7 @@ fewer statements for the same rows (issue 9).
 """
 
 from contextlib import nullcontext
+from functools import cache
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import CreateError, UpdateError
@@ -49,6 +50,18 @@ from .session_keys import SignInSessionMixin
 _COLUMNS = ("session_key", "session_data", "expire_date")
 
 
+@cache
+def _read_sql(alias: str) -> str:
+    """The session's read by key and expiry, its text made once per database: quoted names
+    only; the key and the time are parameters."""
+    quote, meta = connections[alias].ops.quote_name, Session._meta
+    key, data, expires = (quote(meta.get_field(name).column) for name in _COLUMNS)
+    return (
+        f"SELECT {data} FROM {quote(meta.db_table)}"  # noqa: S608  # nosec B608
+        f" WHERE {key} = %s AND {expires} > %s"
+    )
+
+
 class OneStatementSave(db.SessionStore):
     _row_updates = None  # what save_with hands to the INSERT
 
@@ -58,19 +71,13 @@ class OneStatementSave(db.SessionStore):
         if self.model is not Session:
             return super()._get_session_from_db()
         connection = connections[router.db_for_read(self.model)]
-        meta, quote = self.model._meta, connection.ops.quote_name
-        key, data, expires = (meta.get_field(name) for name in _COLUMNS)
-        # Quoted names only; the key and the time are parameters.
-        sql = (
-            f"SELECT {quote(data.column)} FROM {quote(meta.db_table)}"  # noqa: S608  # nosec B608
-            f" WHERE {quote(key.column)} = %s AND {quote(expires.column)} > %s"
-        )
+        key, expires = (Session._meta.get_field(name) for name in ("session_key", "expire_date"))
         params = [
             key.get_db_prep_value(self.session_key, connection),
             expires.get_db_prep_value(timezone.now(), connection),
         ]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(_read_sql(connection.alias), params)
             row = cursor.fetchone()
         if row is None:
             self._session_key = None
