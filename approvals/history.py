@@ -38,7 +38,9 @@ def request_event(
 ) -> AuditEvent:
     """Record what happened to the request in the tamper-evident trail.
 
-    ``from_state`` is the status before a transition; the status now is the one after it.
+    ``from_state`` is the status before a transition; the status now is the one after it. The
+    event's write goes with the transaction's next statement (``audit_record``'s ``hold``):
+    its id is not read back.
     """
     return audit_record(
         action=PREFIX + action,
@@ -47,6 +49,7 @@ def request_event(
         from_state=from_state,
         to_state=access_request.status if from_state else "",
         reason=note,
+        hold=True,
     )
 
 

@@ -125,8 +125,22 @@ def insert(objects: Sequence[Model], *, using: str | None = None, signals_sent=F
                 obj._update_initial_state()
 
 
-def update_fields(instance: Model, names: Iterable[str], *, using: str | None = None) -> None:
-    """``instance.save(update_fields=names)``, in the same one UPDATE, compiled once."""
+def hold_write(connection, sql: str, params) -> bool:
+    """Hold this write for the transaction's next statement or its COMMIT, where the database's
+    backend can (``iacs_portal.postgresql``, ADR 22): one round trip fewer. False where it
+    cannot (SQLite, outside a transaction): the caller runs the write itself."""
+    hold = getattr(connection, "hold_write", None)
+    return hold is not None and hold(sql, params)
+
+
+def update_fields(
+    instance: Model, names: Iterable[str], *, using: str | None = None, hold: bool = False
+) -> None:
+    """``instance.save(update_fields=names)``, in the same one UPDATE, compiled once.
+
+    ``hold``: the UPDATE may be held for the transaction's next statement (``hold_write``); its
+    row count is then not read. For a row the caller knows is there, where finding it changed
+    meanwhile (django-fsm's condition) is no error: the UPDATE then leaves it as it is."""
     model, meta = type(instance), instance._meta
     using = using or router.db_for_write(model, instance=instance)
     connection = connections[using]
@@ -160,10 +174,22 @@ def update_fields(instance: Model, names: Iterable[str], *, using: str | None = 
         {meta.pk.name: instance.pk} | {field.name: initial[field.attname] for field in states},
         connection,
     )
+    values = [*params, *conditions]
+    if not (hold and hold_write(connection, sql, values)):
+        _update_checked(instance, sql, values, states, connection)
+    instance._state.adding, instance._state.db = False, using
+    _send(signals.post_save, instance, using, created=False, update_fields=wanted)
+    if concurrent:
+        instance._update_initial_state()  # as django-fsm's save() does after saving
+
+
+def _update_checked(instance: Model, sql: str, params: list, states: list, connection) -> None:
+    """Run the UPDATE; no row written raises as the ORM's save and django-fsm raise."""
+    using, model = connection.alias, type(instance)
     # As save() does, an error here marks the caller's transaction for rollback.
     with transaction.mark_for_rollback_on_error(using):
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *conditions])
+            cursor.execute(sql, params)
             written = cursor.rowcount
         if not written:
             if states and model._base_manager.using(using).filter(pk=instance.pk).exists():
@@ -172,7 +198,3 @@ def update_fields(instance: Model, names: Iterable[str], *, using: str | None = 
                     "database!"
                 )
             raise DatabaseError("Save with update_fields did not affect any rows.")
-    instance._state.adding, instance._state.db = False, using
-    _send(signals.post_save, instance, using, created=False, update_fields=wanted)
-    if concurrent:
-        instance._update_initial_state()  # as django-fsm's save() does after saving

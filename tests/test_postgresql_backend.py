@@ -180,3 +180,87 @@ def test_statements_that_cannot_carry_it_send_the_begin_alone_first():
         out = io.StringIO()
         cursor.cursor.copy_expert("COPY (SELECT txid_current()) TO STDOUT", out)
         assert int(out.getvalue()) == first  # the same transaction
+
+
+# Writes held for the next statement (hold_write, ADR 22)
+
+UPDATE_NAME = "UPDATE accounts_user SET first_name = %s WHERE username = %s"
+
+
+def first_name(username: str) -> str:
+    return User.objects.values_list("first_name", flat=True).get(username=username)
+
+
+def test_a_held_write_goes_in_the_next_statements_round_trip_in_order():
+    UserFactory(username="HELD", first_name="Before")
+    with CaptureQueriesContext(connection) as captured, transaction.atomic():
+        assert connection.hold_write(UPDATE_NAME, ["50% held", "HELD"])
+        assert server_status() == TRANSACTION_STATUS_IDLE  # nothing sent yet: not even BEGIN
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT first_name FROM accounts_user WHERE username = %s", ["HELD"])
+            assert cursor.fetchone() == ("50% held",)  # the write ran first, its % intact
+            assert cursor.cursor.query.startswith(b"BEGIN; UPDATE accounts_user SET first_name")
+    logged = [query["sql"] for query in captured.captured_queries]
+    assert logged[:2] == ["BEGIN", "UPDATE accounts_user SET first_name = '50% held' WHERE username = 'HELD'"]  # fmt: skip
+    assert logged[2].startswith("SELECT first_name") and logged[3] == "COMMIT"
+    assert first_name("HELD") == "50% held"
+
+
+def test_a_write_held_last_goes_with_the_commit_and_a_rollback_drops_it():
+    UserFactory(username="LAST", first_name="Before")
+    with transaction.atomic():
+        UserFactory(username="OTHER")
+        assert connection.hold_write(UPDATE_NAME, ["Committed", "LAST"])
+        assert first_name("LAST") == "Committed"  # this read carried it
+        assert connection.hold_write(UPDATE_NAME, ["With the commit", "LAST"])
+    assert first_name("LAST") == "With the commit"
+    with pytest.raises(ValueError), transaction.atomic():
+        assert connection.hold_write(UPDATE_NAME, ["Rolled back", "LAST"])
+        raise ValueError("nothing of it was sent")
+    assert server_status() == TRANSACTION_STATUS_IDLE
+    assert first_name("LAST") == "With the commit"
+
+
+def test_a_held_write_is_undone_with_its_savepoint_only():
+    UserFactory(username="SAVED", first_name="Before")
+    with transaction.atomic():
+        assert connection.hold_write(UPDATE_NAME, ["Kept", "SAVED"])
+        with pytest.raises(ValueError), transaction.atomic():
+            assert connection.hold_write(UPDATE_NAME, ["Undone", "SAVED"])
+            raise ValueError("back to the savepoint")
+    assert first_name("SAVED") == "Kept"
+
+
+def test_a_failing_held_write_fails_its_transaction_where_it_is_sent():
+    UserFactory(username="TAKEN")
+    UserFactory(username="MINE")
+    rename = "UPDATE accounts_user SET username = %s WHERE username = %s"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        assert connection.hold_write(rename, ["TAKEN", "MINE"])  # unique: refused, when sent
+    assert server_status() == TRANSACTION_STATUS_IDLE  # the failed transaction was ended
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UserFactory(username="LOST")
+        assert connection.hold_write(rename, ["TAKEN", "MINE"])
+        User.objects.count()  # raises for the held write sent with it
+    assert server_status() == TRANSACTION_STATUS_IDLE
+    assert not User.objects.filter(username="LOST").exists()
+    assert User.objects.filter(username="MINE").exists()
+
+
+def test_a_write_is_held_only_in_a_transaction_this_backend_opened():
+    UserFactory(username="NOTHELD")
+    assert not connection.hold_write(UPDATE_NAME, ["Autocommit", "NOTHELD"])  # not in a block
+    transaction.set_autocommit(False)
+    try:
+        assert not connection.hold_write(UPDATE_NAME, ["By hand", "NOTHELD"])
+    finally:
+        transaction.rollback()
+        transaction.set_autocommit(True)
+
+
+def test_held_writes_go_alone_before_a_statement_that_cannot_carry_them():
+    UserFactory(username="ALONE", first_name="Before")
+    with transaction.atomic():
+        assert connection.hold_write(UPDATE_NAME, ["Sent first", "ALONE"])
+        found = User.objects.filter(username="ALONE").iterator(chunk_size=1)  # a named cursor
+        assert [user.first_name for user in found] == ["Sent first"]

@@ -129,11 +129,15 @@ def draft_for(
 def draft_touch(draft: AccessRequest, *, completed: str | None = None, fields=()) -> None:
     """Save the step: the draft's changed ``fields``, its completed steps and its last activity,
     in one UPDATE written once per field list (``compiled_writes``: the ORM's save compiled it
-    every time), on the condition that it is still a draft (django-fsm's check)."""
+    every time), on the condition that it is still a draft (django-fsm's check).
+
+    The UPDATE is held for the step's next statement or its commit (ADR 22): one round trip
+    fewer a step. A draft submitted or removed meanwhile (in another tab) is left as it is, and
+    the page the step sends the visitor to finds it gone (the acknowledgement, or the start)."""
     if completed and completed not in draft.completed_steps:
         draft.completed_steps = [*draft.completed_steps, completed]
     draft.last_activity_at = timezone.now()
-    update_fields(draft, ["completed_steps", "last_activity_at", *fields])
+    update_fields(draft, ["completed_steps", "last_activity_at", *fields], hold=True)
 
 
 def draft_discard(request) -> None:

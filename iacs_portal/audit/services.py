@@ -12,6 +12,7 @@ from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 from iacs_portal.compiled_writes import (
+    hold_write,
     insert,
     insert_sql,
     prepared_values,
@@ -68,8 +69,13 @@ def audit_record(
     from_state: str = "",
     to_state: str = "",
     reason: str = "",
+    hold: bool = False,
 ) -> AuditEvent:
-    """Append one event about ``target``; ``actor`` None means the system (a periodic task)."""
+    """Append one event about ``target``; ``actor`` None means the system (a periodic task).
+
+    ``hold``: on PostgreSQL, the event's write may be held for the transaction's next statement
+    or its commit (ADR 22), one round trip fewer; its id is then not read back (``pk`` None: its
+    hash, unique, names it as well). For a caller that does not use the id."""
     if target.pk is None:
         raise ValueError("An audit event needs a saved target.")
     # No savepoint of its own: inside the caller's transaction a failure here fails the whole
@@ -90,19 +96,20 @@ def audit_record(
             previous_hash=head.hash,
         )
         event.hash = event.compute_hash(head.hash)
-        _append(event, head)
+        _append(event, head, hold=hold)
     return event
 
 
-def _append(event: AuditEvent, head: AuditChainHead) -> None:
+def _append(event: AuditEvent, head: AuditChainHead, *, hold: bool) -> None:
     """Insert ``event`` and move the locked ``head`` to it.
 
-    On PostgreSQL in one statement (the head's UPDATE in a WITH before the event's INSERT): one
-    round trip fewer for every audited change. Elsewhere (SQLite, the development default) the
-    two statements of the ORM's saves. Both statements' text is written once per database
-    (``compiled_writes``: compiling them cost about 0.3 ms of CPU an event), their values
-    prepared as the ORM's saves prepare them; tests/audit/test_append.py holds the rows equal
-    to the ORM's.
+    On PostgreSQL in one statement (the head's UPDATE in a WITH before the event's INSERT),
+    which ``hold`` lets go with the transaction's next statement (``hold_write``, ADR 22): the
+    audited change then costs the head's lock and no round trip more. Elsewhere (SQLite,
+    the development default) the two statements of the ORM's saves. Both statements' text is
+    written once per database (``compiled_writes``: compiling them cost about 0.3 ms of CPU an
+    event), their values prepared as the ORM's saves prepare them; tests/audit/test_append.py
+    holds the rows equal to the ORM's.
     """
     alias = router.db_for_write(AuditEvent)
     connection = connections[alias]
@@ -113,21 +120,23 @@ def _append(event: AuditEvent, head: AuditChainHead) -> None:
         return
     meta = AuditEvent._meta
     fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
-    sql = _append_sql(tuple(f.name for f in fields), alias)
     move = values_for_save(AuditChainHead, {"hash": event.hash, "id": head.pk}, connection)
-    values = prepared_values(event, fields, add=True, connection=connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (*move, *values))
-        event.pk = cursor.fetchone()[0]
+    values = (*move, *prepared_values(event, fields, add=True, connection=connection))
+    names = tuple(f.name for f in fields)
+    if not (hold and hold_write(connection, _append_sql(names, False, alias), values)):
+        with connection.cursor() as cursor:
+            cursor.execute(_append_sql(names, True, alias), values)
+            event.pk = cursor.fetchone()[0]
     event._state.adding, event._state.db = False, alias
     head.hash = event.hash
 
 
 @cache
-def _append_sql(names: tuple[str, ...], alias: str) -> str:
-    """The head's UPDATE in a WITH, then the event's INSERT returning its id (PostgreSQL)."""
+def _append_sql(names: tuple[str, ...], returning: bool, alias: str) -> str:
+    """The head's UPDATE in a WITH, then the event's INSERT, returning its id when asked
+    (PostgreSQL)."""
     move = update_sql(AuditChainHead, ("hash",), (), alias)
-    return f"WITH head AS ({move}) {insert_sql(AuditEvent, names, 1, True, alias)}"
+    return f"WITH head AS ({move}) {insert_sql(AuditEvent, names, 1, returning, alias)}"
 
 
 def audit_events_for(target: models.Model) -> models.QuerySet[AuditEvent]:
