@@ -72,6 +72,8 @@ class CompiledRead:
                     "not one: choose a value that stands for it alone."
                 )
             slots[name] = found[0]
+        if prepare := getattr(connections[using], "prepare_when_run", None):
+            prepare(sql)  # PostgreSQL: parsed and planned once per connection (ADR 22)
         select, klass_info = compiler.select, compiler.klass_info
         fields = klass_info["select_fields"]
         columns = slice(fields[0], fields[-1] + 1)

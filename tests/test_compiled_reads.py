@@ -180,3 +180,17 @@ def test_a_locking_read_is_refused_outside_a_transaction_as_the_orms():
         list(AccessRequest.objects.filter(pk=wanted.pk).select_for_update())
     with pytest.raises(TransactionManagementError, match="outside of a transaction"):
         read(pk=wanted.pk)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_on_postgresql_a_compiled_read_runs_as_a_prepared_statement():
+    one, other = draft(role="bso"), draft(role="so")
+    read = CompiledRead(lambda pk: AccessRequest.objects.filter(pk=pk), pk=-7_000_000_099)
+    with CaptureQueriesContext(connection) as captured:
+        assert [found.role for found in read(pk=one.pk)] == ["bso"]
+        assert [found.role for found in read(pk=other.pk)] == ["so"]
+    sql = read._compiled[connection.alias].sql
+    assert connection._prepared[sql].startswith("iacs_read_")  # prepared on this connection
+    # The log shows the statement run, with its values, as the ORM's would be logged.
+    logged = captured.captured_queries[-1]["sql"]
+    assert logged.startswith('SELECT "approvals_accessrequest"') and f" = {other.pk}" in logged

@@ -264,3 +264,60 @@ def test_held_writes_go_alone_before_a_statement_that_cannot_carry_them():
         assert connection.hold_write(UPDATE_NAME, ["Sent first", "ALONE"])
         found = User.objects.filter(username="ALONE").iterator(chunk_size=1)  # a named cursor
         assert [user.first_name for user in found] == ["Sent first"]
+
+
+# Reads run as prepared statements (prepare_when_run, ADR 22)
+
+NAMED = "SELECT first_name FROM accounts_user WHERE username = %s AND first_name LIKE '%%e%%'"
+
+
+def test_a_preparable_read_is_prepared_on_its_first_run_then_only_executed():
+    UserFactory(username="PREPARED", first_name="Prepared")
+    connection.prepare_when_run(NAMED)
+    with CaptureQueriesContext(connection) as captured, connection.cursor() as cursor:
+        cursor.execute(NAMED, ["PREPARED"])
+        assert cursor.fetchall() == [("Prepared",)]
+        assert b"PREPARE iacs_read_" in cursor.cursor.query  # with its EXECUTE, one string
+        cursor.execute(NAMED, ["NOBODY"])
+        assert cursor.fetchall() == []
+        assert cursor.cursor.query.startswith(b"EXECUTE iacs_read_")
+    # The log shows the statement run, the % of its text as it is
+    assert captured.captured_queries[1]["sql"] == (
+        "SELECT first_name FROM accounts_user WHERE username = 'NOBODY' AND first_name LIKE '%e%'"
+    )
+
+
+def test_a_prepared_read_goes_with_a_pending_begin_and_held_writes():
+    UserFactory(username="WITHHELD", first_name="Before")
+    sql = "SELECT first_name FROM accounts_user WHERE username = %s AND id > %s"
+    connection.prepare_when_run(sql)
+    with transaction.atomic(), connection.cursor() as cursor:
+        assert connection.hold_write(UPDATE_NAME, ["Seen", "WITHHELD"])
+        cursor.execute(sql, ["WITHHELD", 0])
+        assert cursor.fetchall() == [("Seen",)]
+        assert cursor.cursor.query.startswith(b"BEGIN; UPDATE accounts_user")
+
+
+def test_a_read_whose_first_run_failed_is_prepared_again_under_a_new_name():
+    UserFactory(username="AGAIN", first_name="Again")
+    sql = "SELECT first_name FROM accounts_user WHERE username = %s AND first_name = %s"
+    connection.prepare_when_run(sql)
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        UserFactory(username="TAKENNAME")
+        rename = "UPDATE accounts_user SET username = %s WHERE username = %s"
+        assert connection.hold_write(rename, ["TAKENNAME", "AGAIN"])
+        cursor.execute(sql, ["AGAIN", "Again"])  # the held write fails first: no PREPARE ran
+    assert sql not in connection._prepared
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ["AGAIN", "Again"])
+        assert cursor.fetchall() == [("Again",)]
+    assert connection._prepared[sql].startswith("iacs_read_")
+
+
+def test_prepared_reads_can_be_turned_off(settings):
+    settings.POSTGRESQL_PREPARED_READS = False
+    sql = "SELECT first_name FROM accounts_user WHERE username = %s AND email = %s"
+    connection.prepare_when_run(sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ["OFF", ""])
+        assert cursor.cursor.query.startswith(b"SELECT first_name")

@@ -20,8 +20,19 @@ COMMIT, one round trip fewer again. The server runs the statements in the order 
 for them, so savepoints, locks and rollbacks see them where they were; what changes is where an
 error of the held statement is raised: by the next statement sent (or the commit), not by the
 call that held it. Hold only writes that cannot fail but for a broken database.
+
+A read run again and again with new values (``iacs_portal.compiled_reads``) can be made a
+*prepared statement* (``prepare_when_run``): on each connection, its first run sends
+``PREPARE`` with the ``EXECUTE``, in one string; later runs send the ``EXECUTE`` alone, and
+PostgreSQL neither parses nor plans the statement again. The query log shows the statement as
+it would have been sent. Setting ``POSTGRESQL_PREPARED_READS`` to false turns this off (for a
+connection pooler that hands a session's statements to other connections).
 """
 
+import itertools
+import re
+
+from django.conf import settings
 from django.db.backends.postgresql import base, operations
 from django.db.backends.utils import debug_transaction
 from psycopg2.extensions import cursor as Psycopg2Cursor
@@ -29,10 +40,21 @@ from psycopg2.extensions import encodings
 
 BEGIN = "BEGIN; "
 
+# Each statement text to prepare (prepare_when_run), with its body for PREPARE: psycopg2's %s
+# placeholders numbered $1, $2... Shared by the process's connections; each prepares its own.
+_PREPARABLE: dict[str, str] = {}
+# Names never used twice in a process: a PREPARE sent with a statement that failed may or may
+# not have run, so its text is prepared again under a new name (the old one, if any, is unused).
+_NAMES = itertools.count(1)
+_PLACEHOLDER = re.compile(r"%[%s]")
+
 
 class DatabaseOperations(operations.DatabaseOperations):
     def last_executed_query(self, cursor, sql, params):
-        """The statement as psycopg2 sent it, less what was sent with it (logged apart)."""
+        """The statement as psycopg2 sent it, less what was sent with it (logged apart); a
+        prepared statement's EXECUTE as the statement it runs."""
+        if getattr(cursor, "executed_prepared", False):
+            return cursor.mogrify(sql, params).decode(encodings[cursor.connection.encoding])
         sent = super().last_executed_query(cursor, sql, params)
         prefix = getattr(cursor, "sent_before", "")
         return sent.removeprefix(prefix) if sent and prefix else sent
@@ -46,12 +68,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self._begin_pending = False  # an atomic block opened; BEGIN goes with the next statement
         self._begun = False  # BEGIN was sent: the transaction is open on the server
         self._held: list[str] = []  # writes held for the next statement (hold_write)
+        self._prepared: dict[str, str] = {}  # statement text: its name prepared on the connection
 
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)
         connection.cursor_factory = _BeginningCursor
         self._begin_pending = self._begun = False
-        self._held = []
+        self._held, self._prepared = [], {}
         return connection
 
     def set_autocommit(self, autocommit, force_begin_transaction_with_broken_autocommit=False):
@@ -105,6 +128,26 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self._held.append(statement + "; ")
         return True
 
+    def prepare_when_run(self, sql: str) -> None:
+        """Run this statement text as a prepared statement from now on (module docstring)."""
+        if sql not in _PREPARABLE and settings.POSTGRESQL_PREPARED_READS:
+            numbers = itertools.count(1)
+            _PREPARABLE[sql] = _PLACEHOLDER.sub(
+                lambda found: "%%" if found[0] == "%%" else f"${next(numbers)}", sql
+            )
+
+    def prepared(self, query: str, vars) -> tuple[str, str | None]:  # noqa: A002
+        """What to send for ``query``: itself, or its EXECUTE (preceded by its PREPARE on this
+        connection's first run: the name to remember once it ran, else None)."""
+        body = _PREPARABLE.get(query)
+        if body is None or vars is None:
+            return query, None
+        arguments = ", ".join(["%s"] * len(vars))
+        if (name := self._prepared.get(query)) is not None:
+            return f"EXECUTE {name}({arguments})", None
+        name = f"iacs_read_{next(_NAMES)}"
+        return f"PREPARE {name} AS {body}; EXECUTE {name}({arguments})", name
+
     def create_cursor(self, name=None):
         cursor = super().create_cursor(name)
         cursor.wrapper = self
@@ -148,6 +191,7 @@ class _BeginningCursor(Psycopg2Cursor):
     wrapper: DatabaseWrapper | None = None  # None: a cursor of psycopg2's own (is_usable)
 
     sent_before = ""  # what the last execute() sent before its statement (last_executed_query)
+    executed_prepared = False  # the last execute() ran a prepared statement
 
     def _begin_alone(self) -> None:
         """A pending BEGIN and the held writes, sent before a statement they cannot go with."""
@@ -157,14 +201,20 @@ class _BeginningCursor(Psycopg2Cursor):
                 plain.execute(before)
 
     def execute(self, query, vars=None):  # noqa: A002 - psycopg2's name
-        if self.name is None and isinstance(query, str) and self.wrapper is not None:
-            self.sent_before = before = self.wrapper.sent_before()
-            if before:
-                # Where psycopg2 formats the query (any vars, even empty), a % is written %%.
-                query = (before if vars is None else before.replace("%", "%%")) + query
+        wrapper, text, preparing = self.wrapper, query, None
+        self.executed_prepared = False
+        if self.name is None and isinstance(query, str) and wrapper is not None:
+            statement, preparing = wrapper.prepared(query, vars)
+            self.executed_prepared = statement is not query
+            self.sent_before = before = wrapper.sent_before()
+            # Where psycopg2 formats the query (any vars, even empty), a % is written %%.
+            query = (before if vars is None else before.replace("%", "%%")) + statement
         else:
             self._begin_alone()
-        return super().execute(query, vars)
+        result = super().execute(query, vars)
+        if preparing is not None:  # it ran: the connection has it from now on
+            wrapper._prepared[text] = preparing
+        return result
 
     def executemany(self, query, vars_list):
         self._begin_alone()

@@ -95,6 +95,9 @@ POSTGRESQL_ENGINE = (
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = POSTGRESQL_ENGINE
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# The hottest reads (iacs_portal.compiled_reads) as prepared statements on PostgreSQL (ADR 22);
+# false behind a connection pooler in transaction mode, which does not keep them.
+POSTGRESQL_PREPARED_READS = env.bool("POSTGRESQL_PREPARED_READS", default=True)
 # Rate limits count here. The local-memory default counts per process (development, tests);
 # production requires a Redis that every web process shares (CACHE_URL, production.py).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://iacs-portal")}
