@@ -129,8 +129,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return True
 
     def prepare_when_run(self, sql: str) -> None:
-        """Run this statement text as a prepared statement from now on (module docstring)."""
-        if sql not in _PREPARABLE and settings.POSTGRESQL_PREPARED_READS:
+        """Run this statement text as a prepared statement from now on (module docstring); one
+        with named placeholders (``%(name)s``) is left as it is."""
+        if sql not in _PREPARABLE and settings.POSTGRESQL_PREPARED_READS and "%(" not in sql:
             numbers = itertools.count(1)
             _PREPARABLE[sql] = _PLACEHOLDER.sub(
                 lambda found: "%%" if found[0] == "%%" else f"${next(numbers)}", sql
