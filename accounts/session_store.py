@@ -29,6 +29,9 @@ fewer statements for the same rows (issue 9).
   prepares them (tests/accounts/test_session_store_read.py holds it equal to Django's read).
   It updates the row by a statement written once too (``iacs_portal.compiled_writes``), the
   UPDATE ``QuerySet.update`` made, not compiled on every page that changes the session.
+- ``save_held``: the save a view's transaction makes (``iacs_portal.transactions``), its UPDATE
+  held for the COMMIT on PostgreSQL, and made to fail there if the row is gone (ADR 23). The
+  sign-in's INSERT is held for its COMMIT too.
 """
 
 from contextlib import nullcontext
@@ -41,9 +44,10 @@ from django.db import connections, router
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 
-from iacs_portal.compiled_writes import update_sql
+from iacs_portal.compiled_writes import expecting_rows, hold_write, update_sql
 from iacs_portal.field_values import instance_values_for_save
 from iacs_portal.row_updates import RowUpdates
+from iacs_portal.transactions import SESSION_GONE
 
 from .session_keys import SignInSessionMixin
 
@@ -64,6 +68,7 @@ def _read_sql(alias: str) -> str:
 
 class OneStatementSave(db.SessionStore):
     _row_updates = None  # what save_with hands to the INSERT
+    _hold = False  # save_held: an UPDATE held for the transaction's COMMIT
 
     def _get_session_from_db(self):
         """Django's read of the row (an object with its ``session_data``, or None and the key
@@ -93,6 +98,17 @@ class OneStatementSave(db.SessionStore):
         if updates:  # not carried by an INSERT
             updates.write()
 
+    def save_held(self) -> None:
+        """``save``, where it is an UPDATE in a transaction on PostgreSQL, held for that
+        transaction's next statement or its COMMIT (ADR 23), one round trip fewer: a row found
+        gone then fails the transaction there with ``SESSION_GONE``, which
+        ``iacs_portal.transactions`` answers as Django answers ``UpdateError``."""
+        self._hold = True
+        try:
+            self.save()
+        finally:
+            self._hold = False
+
     def save(self, must_create=False):
         using = router.db_for_write(self.model)
         connection = connections[using]
@@ -105,11 +121,14 @@ class OneStatementSave(db.SessionStore):
         # every save (about 0.25 ms); not save(force_update=True): a row found gone is a count
         # of 0, not an error that marks the caller's transaction for rollback.
         names = ("session_data", "expire_date")
+        sql = update_sql(self.model, names, (), using)
+        values = instance_values_for_save(obj, (*names, "session_key"), connection)
+        if self._hold and connection.vendor == "postgresql":
+            gone = [1, SESSION_GONE, "The session was deleted before the request completed."]
+            if hold_write(connection, expecting_rows(sql), [*values, *gone]):
+                return
         with connection.cursor() as cursor:
-            cursor.execute(
-                update_sql(self.model, names, (), using),
-                instance_values_for_save(obj, (*names, "session_key"), connection),
-            )
+            cursor.execute(sql, values)
             written = cursor.rowcount
         if not written:  # the row is gone (signed out meanwhile), as Django's save says
             raise UpdateError
@@ -125,11 +144,11 @@ class OneStatementSave(db.SessionStore):
         fields = [meta.get_field(name) for name in names]
         ignore = connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)
         table = quote(meta.db_table)
-        sql = (
-            f"{connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)}"
-            f" {table} ({', '.join(quote(field.column) for field in fields)})"
-            f" VALUES (%s, %s, %s) {ignore}"
+        into = (
+            f" {table} ({', '.join(quote(field.column) for field in fields)}) VALUES (%s, %s, %s)"
         )
+        sql = f"{connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)}{into} {ignore}"
+        plain = f"{connection.ops.insert_statement()}{into}"
         values = instance_values_for_save(obj, names, connection)
         parts, params = [], []  # the data-modifying WITH parts: only where _folds_replaced_row
         replaces = getattr(self, "_replaces", None)
@@ -144,11 +163,19 @@ class OneStatementSave(db.SessionStore):
             for number, (update, update_params) in enumerate(statements):
                 parts.append((quote(f"updated_{number}"), update))
                 params.extend(update_params)
-            if parts:
-                sql = f"WITH {', '.join(f'{name} AS ({part})' for name, part in parts)} {sql}"
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params + values)
-                inserted = cursor.rowcount
+            with_parts = f"WITH {', '.join(f'{name} AS ({part})' for name, part in parts)} "
+            with_parts = with_parts if parts else ""
+            # In a transaction (the sign-in's), held for its COMMIT (ADR 23): without ON
+            # CONFLICT, so a key in use fails the transaction there, where it cannot be drawn
+            # again; a 32-character random key never is, and the round trip is every sign-in's.
+            if self._folds_replaced_row() and hold_write(
+                connection, with_parts + plain, params + values
+            ):
+                inserted = 1
+            else:
+                with connection.cursor() as cursor:
+                    cursor.execute(with_parts + sql, params + values)
+                    inserted = cursor.rowcount
             # Deleted and updated, whether the INSERT found its key free or not.
             self._replaces = None
         if inserted != 1:  # the key is in use

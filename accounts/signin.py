@@ -24,10 +24,10 @@ from iacs_portal.row_updates import RowUpdates
 from .forms import LoginForm, invalid_login_message
 from .lockout import login_failure_record, login_failures_clear, user_is_locked
 from .middleware import safe_next_url
-from .models import LoginFailure, User
+from .models import AuthenticatorApp, LoginFailure, User
 from .sensitive import sensitive_post
 from .services import user_record_login
-from .two_factor import code_verify, user_has_two_factor
+from .two_factor import code_verify, is_app_code, normalise_code, user_has_two_factor
 from .two_factor_forms import CodeForm
 
 PENDING_SESSION_KEY = "sign_in_pending"
@@ -81,7 +81,23 @@ _pending_user = CompiledRead(
 )
 
 
-def pending_user(request) -> User | None:
+# On the POST of an app's code, the person's confirmed apps, locked as ``code_verify`` locks
+# them, each with the person (the same columns and EXISTS as ``_pending_user``): the person and
+# the apps in one statement where they were two, one round trip fewer in every sign-in.
+_pending_user_apps = CompiledRead(
+    lambda user_id: (
+        AuthenticatorApp.objects.filter(user_id=user_id, user__is_active=True, confirmed=True)
+        .select_related("user")
+        .defer("user__ssn", "user__date_of_birth")
+        .annotate(had_login_failures=Exists(LoginFailure.objects.filter(user=OuterRef("user_id"))))
+        .select_for_update(of=("self",))
+        .order_by()
+    ),
+    user_id=-7_000_000_001,
+)
+
+
+def _pending_user_id(request) -> int | None:
     pending = request.session.get(PENDING_SESSION_KEY)
     if not isinstance(pending, dict):
         return None
@@ -90,12 +106,36 @@ def pending_user(request) -> User | None:
         request.session.pop(PENDING_SESSION_KEY, None)
         return None
     user_id = pending.get("user_id")
-    if type(user_id) is not int:  # only the password step writes it: always an id
+    # Only the password step writes it: always an id.
+    return user_id if type(user_id) is int else None
+
+
+def pending_user(request) -> User | None:
+    """The person between the two stages, or None (no sign-in pending, or it timed out)."""
+    user_id = _pending_user_id(request)
+    if user_id is None:
         return None
     user = next(iter(_pending_user(user_id=user_id)), None)
     if user is not None:  # raw() leaves SQLite's EXISTS an integer: a bool, as the ORM's
         user.had_login_failures = bool(user.had_login_failures)
     return user
+
+
+def pending_user_and_apps(request) -> tuple[User | None, list[AuthenticatorApp] | None]:
+    """``pending_user``, with the person's confirmed apps read locked in the same statement
+    (for ``code_verify``), in the caller's transaction. Where that statement found no app, the
+    person is read alone, with no app: none to lock, none to accept a code."""
+    user_id = _pending_user_id(request)
+    if user_id is None:
+        return None, None
+    apps = _pending_user_apps(user_id=user_id)
+    if not apps:
+        return pending_user(request), []
+    user = apps[0].user
+    user.had_login_failures = bool(apps[0].had_login_failures)
+    for app in apps:
+        app.user = user  # one person, whose sign-in the accepted app's changes join
+    return user, apps
 
 
 class LoginView(rate_limited("login"), auth_views.LoginView):
@@ -127,7 +167,11 @@ class LoginCodeView(rate_limited("login"), FormView):
     form_class = CodeForm
 
     def dispatch(self, request, *args, **kwargs):
-        self.user = pending_user(request)
+        self.apps = None
+        if request.method == "POST" and is_app_code(normalise_code(request.POST.get("code", ""))):
+            self.user, self.apps = pending_user_and_apps(request)
+        else:
+            self.user = pending_user(request)
         if self.user is None and request.user.is_authenticated:  # signed in already: Back, Refresh
             return redirect(safe_next_url(request, reverse(settings.LOGIN_REDIRECT_URL)))
         if self.user is None:
@@ -147,7 +191,9 @@ class LoginCodeView(rate_limited("login"), FormView):
         if user_is_locked(user=self.user):
             return self._back_to_login()
         updates = RowUpdates()
-        device = code_verify(user=self.user, code=form.cleaned_data["code"], updates=updates)
+        device = code_verify(
+            user=self.user, code=form.cleaned_data["code"], updates=updates, apps=self.apps
+        )
         if device is None:
             if login_failure_record(user=self.user):
                 return self._back_to_login()

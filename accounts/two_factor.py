@@ -55,6 +55,12 @@ def normalise_code(code: str) -> str:
     return "".join(ch for ch in code if ch.isalnum()).upper()
 
 
+def is_app_code(code: str) -> bool:
+    """Whether ``code`` (normalised) is an app's: 6 digits, where a backup code has 10
+    characters."""
+    return code.isascii() and code.isdigit() and len(code) == 6
+
+
 def backup_code_digest(code: str) -> str:
     """Keyed digest of a normalised backup code; 16 hex characters fit ``StaticToken.token``."""
     return salted_hmac("accounts.two_factor.backup_code", normalise_code(code)).hexdigest()[:16]
@@ -140,11 +146,15 @@ _CONFIRMED_DEVICES_LOCKED = {
 }
 
 
-def code_verify(*, user: User, code: str, updates: RowUpdates | None = None):
+def code_verify(
+    *, user: User, code: str, updates: RowUpdates | None = None, apps: list | None = None
+):
     """The confirmed device that accepts ``code`` (an app code or a backup code), or None.
 
     ``updates``: an app's accepted code is written there, with the sign-in's session, not at
     once (``AuthenticatorApp.verify_token``); the caller writes it in this transaction.
+    ``apps``: the person's confirmed apps, read locked in this transaction already (the
+    sign-in's code POST reads them with the person, ``accounts.signin``); read here if None.
 
     django-otp accepts each app code once (``last_t``), deletes a used backup code and
     throttles guesses on each device. The device is locked as it is read, in the caller's
@@ -154,13 +164,13 @@ def code_verify(*, user: User, code: str, updates: RowUpdates | None = None):
     code = normalise_code(code)
     if not code:
         return None
-    if code.isascii() and code.isdigit() and len(code) == 6:
-        # Only an app takes such a code (a backup code has 10 characters): the backup codes'
-        # device is not read at all.
+    if is_app_code(code):
+        # Only an app takes such a code: the backup codes' device is not read at all.
         token, model = code, AuthenticatorApp
     else:
-        token, model = backup_code_digest(code), StaticDevice
-    for device in _CONFIRMED_DEVICES_LOCKED[model](user_id=user.pk):
+        token, model, apps = backup_code_digest(code), StaticDevice, None
+    devices = apps if apps is not None else _CONFIRMED_DEVICES_LOCKED[model](user_id=user.pk)
+    for device in devices:
         accepted = (
             device.verify_token(token, updates=updates)
             if model is AuthenticatorApp

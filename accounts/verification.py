@@ -20,9 +20,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from iacs_portal.compiled_writes import insert
 from iacs_portal.field_values import values_for_save
-from iacs_portal.outbox.services import email_enqueue
+from iacs_portal.outbox.services import email_enqueue, email_enqueue_about
 
 from .models import EmailVerification
 
@@ -75,10 +74,12 @@ def _schedule_code_email(verification: EmailVerification) -> None:
 
 
 def email_verification_start(*, email: str) -> EmailVerification:
-    # create(), its INSERT written once (compiled_writes): the wizard's user information step
+    # create() and the code's email in one statement (outbox email_enqueue_about): the wizard's
+    # user information step, an email change in My Profile.
     verification = EmailVerification(email=email)
-    insert([verification], signals_sent=True)
-    _schedule_code_email(verification)
+    email_enqueue_about(
+        verification, event="email_verification", param="verification_id", to=[email]
+    )
     return verification
 
 

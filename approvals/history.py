@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.db import models
 
-from iacs_portal.audit.models import AuditEvent
+from iacs_portal.audit.models import AuditChainHead, AuditEvent
 from iacs_portal.audit.services import audit_events_for, audit_record
 
 from .models import AccessRequest
@@ -35,12 +35,14 @@ def request_event(
     actor=None,
     from_state: str = "",
     note: str = "",
+    head: AuditChainHead | None = None,
 ) -> AuditEvent:
     """Record what happened to the request in the tamper-evident trail.
 
     ``from_state`` is the status before a transition; the status now is the one after it. The
     event's write goes with the transaction's next statement (``audit_record``'s ``hold``):
-    its id is not read back.
+    its id is not read back. ``head``: the chain head locked with the change already
+    (``write_locking_chain_head``).
     """
     return audit_record(
         action=PREFIX + action,
@@ -50,6 +52,7 @@ def request_event(
         to_state=access_request.status if from_state else "",
         reason=note,
         hold=True,
+        head=head,
     )
 
 

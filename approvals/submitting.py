@@ -7,6 +7,8 @@ import functools
 from django.db import IntegrityError, connections, router, transaction
 from django_fsm import ConcurrentTransition
 
+from iacs_portal.audit.models import AuditChainHead
+from iacs_portal.audit.services import write_locking_chain_head
 from iacs_portal.field_values import instance_values_for_save
 from iacs_portal.outbox.services import emails_enqueue
 from organizations.models import UserGroup
@@ -86,12 +88,13 @@ def access_request_submit(*, access_request: AccessRequest) -> AccessRequest:
 
 def _submit(access_request: AccessRequest) -> None:
     access_request.submit()
-    _save_submission(access_request)
+    head = _save_submission(access_request)
     request_event(
         access_request,
         RequestAction.SUBMITTED,
         actor=access_request.applicant,
         from_state=AccessRequest.Status.DRAFT,
+        head=head,
     )
     # The applicant's acknowledgement and the approvers' notice: one INSERT, and one message to
     # Celery on commit. Who may decide it is asked when the notice is sent (its builder,
@@ -111,8 +114,10 @@ SUBMISSION_FIELDS = ("status", "submitted_at", "tracking_number", "organization"
 TRACKING_NUMBER_DRAWS = 5  # 10 billion numbers: a second draw is already a rarity
 
 
-def _save_submission(access_request: AccessRequest) -> None:
-    """Write the submitted draft, with a tracking number no other request has, in one UPDATE.
+def _save_submission(access_request: AccessRequest) -> AuditChainHead | None:
+    """Write the submitted draft, with a tracking number no other request has, in one UPDATE;
+    the audit chain head, locked in the same statement for the submission's event (None where
+    it could not be: ``write_locking_chain_head``).
 
     The UPDATE takes its number only while no request holds it (NOT EXISTS), where a SELECT
     before it cost one round trip more on every submit; a number found taken is drawn again.
@@ -123,15 +128,14 @@ def _save_submission(access_request: AccessRequest) -> None:
     connection = connections[router.db_for_write(AccessRequest)]
     for _draw in range(TRACKING_NUMBER_DRAWS):
         values = instance_values_for_save(access_request, SUBMISSION_FIELDS, connection)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _submission_sql(connection.alias),
-                [*values, access_request.pk, AccessRequest.Status.DRAFT, values[2]],
-            )
-            written = cursor.rowcount
+        written, head = write_locking_chain_head(
+            _submission_sql(connection.alias),
+            [*values, access_request.pk, AccessRequest.Status.DRAFT, values[2]],
+            using=connection.alias,
+        )
         if written:
             access_request._update_initial_state()  # as django-fsm's save() does
-            return
+            return head
         if not AccessRequest.objects.filter(
             pk=access_request.pk, status=AccessRequest.Status.DRAFT
         ).exists():

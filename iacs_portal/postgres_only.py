@@ -1,4 +1,4 @@
-"""Migration operations that build an index only on PostgreSQL (ADR 18).
+"""Migration operations that run only on PostgreSQL (ADR 18, ADR 23).
 
 A pg_trgm GIN index has no SQLite equivalent, and SQLite (``make run``, tests by default) must
 still migrate. The index stays in the model's ``Meta.indexes`` so ``makemigrations --check``
@@ -6,7 +6,7 @@ sees the state it expects; only the SQL is skipped elsewhere.
 """
 
 from django.contrib.postgres.operations import BtreeGinExtension, TrigramExtension
-from django.db.migrations.operations import AddIndex
+from django.db.migrations.operations import AddIndex, RunSQL
 
 
 class PostgreSQLOnly:
@@ -31,3 +31,7 @@ class TrigramExtensionOnPostgreSQL(PostgreSQLOnly, TrigramExtension):
 
 class BtreeGinExtensionOnPostgreSQL(PostgreSQLOnly, BtreeGinExtension):
     """btree_gin: a plain column (the state) beside the trigrams in one GIN index."""
+
+
+class RunSQLOnPostgreSQL(PostgreSQLOnly, RunSQL):
+    """SQL of PostgreSQL's own (a function, say), which SQLite has no use for."""

@@ -11,16 +11,24 @@ deleted) is its own transaction in autocommit.
 A view in a transaction that changed the session has it written before the transaction commits
 (``session_saved_in_transaction``, ADR 20): one commit a request, where Django's session
 middleware wrote the row after the transaction, in a commit of its own, which waits for the
-disk as long as the page's own.
+disk as long as the page's own. On PostgreSQL its UPDATE is held and sent with the COMMIT
+(ADR 23), and a row gone by then fails the COMMIT with ``SESSION_GONE``: the same 400.
 """
 
 from functools import update_wrapper, wraps
 
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.exceptions import SessionInterrupted
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
+# The SQLSTATE of a session saved held (``save_held``: its UPDATE sent with the COMMIT, ADR 23)
+# whose row was gone by then: what UpdateError says of a save made at once.
+SESSION_GONE = "IAS01"
+SESSION_GONE_WORDS = (  # SessionMiddleware's own
+    "The request's session was deleted before the request completed. The user may have "
+    "logged out in a concurrent request, for example."
+)
 
 
 def session_saved_in_transaction(view):
@@ -50,12 +58,11 @@ def session_saved_in_transaction(view):
             and not connection.needs_rollback
         ):
             try:
-                session.save()
+                # Held for the COMMIT where the engine can (accounts.session_store): a row gone
+                # by then fails it with SESSION_GONE (atomic_unless_safe).
+                getattr(session, "save_held", session.save)()
             except UpdateError:
-                raise SessionInterrupted(  # SessionMiddleware's own words
-                    "The request's session was deleted before the request completed. The "
-                    "user may have logged out in a concurrent request, for example."
-                ) from None
+                raise SessionInterrupted(SESSION_GONE_WORDS) from None
         return response
 
     return saving_view
@@ -74,7 +81,12 @@ class AtomicUnlessSafe:
         def atomic_unless_safe(request, *args, **kwargs):
             if request.method in SAFE_METHODS:
                 return view(request, *args, **kwargs)
-            return atomic_view(request, *args, **kwargs)
+            try:
+                return atomic_view(request, *args, **kwargs)
+            except DatabaseError as error:  # rolled back: nothing of the request commits
+                if getattr(error.__cause__, "pgcode", None) == SESSION_GONE:
+                    raise SessionInterrupted(SESSION_GONE_WORDS) from None
+                raise
 
         update_wrapper(atomic_unless_safe, view)
         return transaction.non_atomic_requests(atomic_unless_safe)

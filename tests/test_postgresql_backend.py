@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from psycopg2.extensions import TRANSACTION_STATUS_IDLE, TRANSACTION_STATUS_INTRANS
 
 from accounts.models import User
+from iacs_portal.compiled_writes import expecting_rows
 from iacs_portal.postgresql.base import DatabaseWrapper
 from tests.factories import UserFactory
 
@@ -245,6 +246,21 @@ def test_a_failing_held_write_fails_its_transaction_where_it_is_sent():
     assert server_status() == TRANSACTION_STATUS_IDLE
     assert not User.objects.filter(username="LOST").exists()
     assert User.objects.filter(username="MINE").exists()
+
+
+def test_a_held_write_expecting_rows_fails_where_it_is_sent_if_it_changed_other_rows():
+    UserFactory(username="THERE", first_name="Before")
+    expect_one = [1, "IAT01", "the row was not there"]
+    with transaction.atomic():
+        assert connection.hold_write(expecting_rows(UPDATE_NAME), ["Found", "THERE", *expect_one])
+    assert first_name("THERE") == "Found"
+    with pytest.raises(DatabaseError) as refused, transaction.atomic():
+        UserFactory(username="LOST")
+        assert connection.hold_write(expecting_rows(UPDATE_NAME), ["No", "GONE", *expect_one])
+    assert refused.value.__cause__.pgcode == "IAT01"
+    assert "the row was not there" in str(refused.value)
+    assert server_status() == TRANSACTION_STATUS_IDLE  # the failed transaction was ended
+    assert not User.objects.filter(username="LOST").exists()
 
 
 def test_a_write_is_held_only_in_a_transaction_this_backend_opened():

@@ -53,8 +53,11 @@ def known_person(digest: str) -> KnownPerson:
     if not digest:
         raise ValueError("An SSN's digest is never empty.")
     params = [AccessRequest.Kind.REGISTRATION, AccessRequest.Status.SUBMITTED, digest, digest]
+    sql = _sql(connection.vendor)
+    if prepare := getattr(connection, "prepare_when_run", None):
+        prepare(sql)  # PostgreSQL: parsed and planned once per connection (ADR 22)
     with connection.cursor() as cursor:
-        cursor.execute(_sql(connection.vendor), params)
+        cursor.execute(sql, params)
         account_id, email, pending = cursor.fetchone()
     account = None
     if account_id is not None:

@@ -5,6 +5,7 @@ submitted or decided, a role granted or revoked), inside their own transaction, 
 commits or rolls back with the change it describes.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -61,6 +62,41 @@ def _locked_chain_head() -> AuditChainHead | None:
     return head
 
 
+def write_locking_chain_head(
+    sql: str, params: Sequence, *, using: str
+) -> tuple[int, AuditChainHead | None]:
+    """Run ``sql``, a write, and lock the chain head in the same statement (PostgreSQL, in a
+    transaction, ADR 23): for a change audited next, one round trip where the write and then
+    the lock were two. How many rows the write changed, and the head, locked, for
+    ``audit_record``'s ``head``; None where it is not (another database, autocommit, no head
+    row yet)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or connection.get_autocommit():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount, None
+    with connection.cursor() as cursor:
+        cursor.execute(_locking_write_sql(sql, using), [*params, 1])
+        written, hash_ = cursor.fetchone()
+    if hash_ is None:
+        return written, None
+    head = AuditChainHead(pk=1, hash=hash_)
+    head._state.adding, head._state.db = False, using
+    return written, head
+
+
+@cache
+def _locking_write_sql(sql: str, using: str) -> str:
+    quote = connections[using].ops.quote_name
+    lock = (
+        f"SELECT {quote('hash')} FROM {quote(AuditChainHead._meta.db_table)}"  # noqa: S608  # nosec B608
+        f" WHERE {quote('id')} = %s FOR UPDATE"
+    )
+    # ``sql`` is a statement text of the caller's (quoted names, placeholders), never a value.
+    written = f"WITH written AS ({sql} RETURNING 1)"
+    return f"{written} SELECT (SELECT count(*) FROM written), ({lock})"  # noqa: S608  # nosec B608
+
+
 def audit_record(
     *,
     action: str,
@@ -70,18 +106,20 @@ def audit_record(
     to_state: str = "",
     reason: str = "",
     hold: bool = False,
+    head: AuditChainHead | None = None,
 ) -> AuditEvent:
     """Append one event about ``target``; ``actor`` None means the system (a periodic task).
 
     ``hold``: on PostgreSQL, the event's write may be held for the transaction's next statement
     or its commit (ADR 22), one round trip fewer; its id is then not read back (``pk`` None: its
-    hash, unique, names it as well). For a caller that does not use the id."""
+    hash, unique, names it as well). For a caller that does not use the id. ``head``: the chain
+    head as ``write_locking_chain_head`` locked it in this transaction, not read again."""
     if target.pk is None:
         raise ValueError("An audit event needs a saved target.")
     # No savepoint of its own: inside the caller's transaction a failure here fails the whole
     # change anyway (it must not commit unaudited), and that saves two round trips an event.
     with transaction.atomic(savepoint=False):
-        head = _lock_chain_head()
+        head = head or _lock_chain_head()
         event = AuditEvent(
             at=timezone.now(),  # taken under the lock, so time never runs backwards in the chain
             actor=actor,

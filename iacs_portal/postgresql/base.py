@@ -19,7 +19,8 @@ A write whose result nobody reads (no row returned, its row count not checked) c
 COMMIT, one round trip fewer again. The server runs the statements in the order the code asked
 for them, so savepoints, locks and rollbacks see them where they were; what changes is where an
 error of the held statement is raised: by the next statement sent (or the commit), not by the
-call that held it. Hold only writes that cannot fail but for a broken database.
+call that held it. Hold only writes that cannot fail but for a broken database, or whose
+failure is an error of its own (``iacs_portal.compiled_writes.expecting_rows``).
 
 A read run again and again with new values (``iacs_portal.compiled_reads``) can be made a
 *prepared statement* (``prepare_when_run``): on each connection, its first run sends

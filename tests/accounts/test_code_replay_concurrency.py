@@ -2,8 +2,9 @@
 
 django-otp accepts an app code once (``last_t``); the check reads the device and saves it in the
 sign-in's transaction, so two requests that read the device before either saved it would both
-accept the code. ``code_verify`` locks the device row as it reads it: the second waits for the
-first's commit and then sees the code used. Runs on PostgreSQL, where row locks serialise the
+accept the code. The code step reads the device locked, with the person
+(``signin.pending_user_and_apps``), and ``code_verify`` checks the code on it: the second
+request waits at that read for the first's commit and then sees the code used. Runs on PostgreSQL, where row locks serialise the
 two requests (SQLite locks the whole database and cannot show the race).
 """
 
@@ -47,7 +48,7 @@ def test_one_app_code_posted_twice_at_once_signs_in_once(round_):
         clients,
         reverse("accounts:login_code"),
         {"code": code_for(device)},
-        held_at=(signin, "code_verify"),
+        held_at=(signin, "pending_user_and_apps"),
     )
 
     assert sorted(statuses, key=str) == [200, 302]  # the refused one sees the code form again

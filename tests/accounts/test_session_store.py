@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.sessions.backends.base import CreateError, UpdateError
 from django.contrib.sessions.models import Session
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -98,20 +98,50 @@ def test_a_new_session_is_created_in_one_statement_in_or_out_of_a_transaction():
         assert SessionStore().decode(stored.session_data) == {"step": "terms"}
 
 
-def test_a_new_key_in_use_is_refused_and_the_row_left_alone():
+def _taken_and_drawn_again():
+    """A stored session, and a new one that drew the same key (never, with 32 random
+    characters, but it is what the INSERT must survive)."""
     taken = SessionStore()
     taken["owner"] = "first"
     taken.create()
     session = SessionStore(session_key=taken.session_key)
     session._session_cache = {"owner": "second"}
+    return taken, session
 
-    with transaction.atomic():
-        with pytest.raises(CreateError):
-            session.save(must_create=True)
-        assert Session.objects.count() == 1  # the transaction still answers
 
-    stored = Session.objects.get(session_key=taken.session_key)
-    assert SessionStore().decode(stored.session_data) == {"owner": "first"}
+def _owner(session_key):
+    return SessionStore().decode(Session.objects.get(session_key=session_key).session_data)
+
+
+def test_a_new_key_in_use_is_refused_and_the_row_left_alone():
+    taken, session = _taken_and_drawn_again()
+
+    with pytest.raises(CreateError):
+        session.save(must_create=True)  # in autocommit: create() then draws another key
+
+    assert _owner(taken.session_key) == {"owner": "first"}
+
+
+def test_in_a_transaction_a_new_key_in_use_is_refused_and_the_row_left_alone():
+    """On PostgreSQL the INSERT is held for the COMMIT (ADR 22), which the key in use fails:
+    nothing of the transaction is written. Elsewhere it is refused at once, as in autocommit,
+    and the transaction still answers."""
+    taken, session = _taken_and_drawn_again()
+
+    if connection.vendor == "postgresql":
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Session.objects.filter(session_key=taken.session_key).update(
+                expire_date=timezone.now() + timedelta(days=9)
+            )
+            session.save(must_create=True)  # held: nothing sent yet
+        stored = Session.objects.get(session_key=taken.session_key)
+        assert stored.expire_date < timezone.now() + timedelta(days=8), "rolled back"
+    else:
+        with transaction.atomic():
+            with pytest.raises(CreateError):
+                session.save(must_create=True)
+            assert Session.objects.count() == 1  # the transaction still answers
+    assert _owner(taken.session_key) == {"owner": "first"}
 
 
 def test_create_draws_another_key_when_the_first_is_in_use(monkeypatch):

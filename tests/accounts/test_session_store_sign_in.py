@@ -83,6 +83,9 @@ def test_a_key_cycled_twice_before_a_save_leaves_the_last_one_alone():
     assert list(Session.objects.values_list("session_key", flat=True)) == [session.session_key]
 
 
+# In autocommit, as the middleware saves after the view: in a transaction, on PostgreSQL, the
+# INSERT is held for the COMMIT, which a key in use fails (tests/accounts/test_session_store.py).
+@pytest.mark.django_db(transaction=True)
 def test_a_drawn_key_already_in_use_is_replaced_by_another(monkeypatch):
     taken = SessionStore()
     taken["owner"] = "someone else"

@@ -12,7 +12,12 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from accounts.models import AuthenticatorApp, LoginFailure, User
-from accounts.signin import PENDING_SESSION_KEY, _pending_user, pending_user
+from accounts.signin import (
+    PENDING_SESSION_KEY,
+    _pending_user,
+    pending_user,
+    pending_user_and_apps,
+)
 from accounts.two_factor import _CONFIRMED_DEVICES_LOCKED
 from tests.factories import UserFactory, set_up
 
@@ -86,3 +91,43 @@ def test_the_locked_device_read_is_the_orms(model):
             assert getattr(device, field.attname) == getattr(by_pk[device.pk], field.attname)
     if model is AuthenticatorApp:  # the key, decrypted
         assert {device.key for device in got} == {device.key for device in mine}
+
+
+@pytest.mark.parametrize("apps, failures", [(1, 0), (1, 2), (2, 0), (0, 0), (0, 1)])
+def test_the_pending_user_read_with_their_apps_is_the_two_reads(apps, failures):
+    """The code POST's one statement (accounts.signin): the person as ``pending_user`` reads
+    them, their confirmed apps as ``code_verify`` reads them, locked."""
+    user = set_up(UserFactory(ssn="123456789", date_of_birth=datetime.date(1980, 2, 29)))
+    other = set_up(UserFactory())
+    mine = [
+        AuthenticatorApp.objects.create(user=user, name=str(n), confirmed=True) for n in range(apps)
+    ]
+    AuthenticatorApp.objects.create(user=user, name="not confirmed", confirmed=False)
+    AuthenticatorApp.objects.create(user=other, name="another person's", confirmed=True)
+    for _ in range(failures):
+        LoginFailure.objects.create(user=user, at=timezone.now())
+    with transaction.atomic():
+        got_user, got_apps = pending_user_and_apps(request_pending(user.pk))
+        orm_apps = list(AuthenticatorApp.objects.devices_for_user(user, confirmed=True))
+    orm_user = orm_pending_user(user.pk)
+    assert got_user.had_login_failures is orm_user.had_login_failures is (failures > 0)
+    for field in User._meta.concrete_fields:
+        if field.name not in ("ssn", "date_of_birth"):  # deferred: read if asked for
+            assert getattr(got_user, field.attname) == getattr(orm_user, field.attname)
+    assert {"ssn", "date_of_birth"} <= got_user.get_deferred_fields()
+    assert sorted(app.pk for app in got_apps) == sorted(app.pk for app in mine)
+    by_pk = {app.pk: app for app in orm_apps}
+    for app in got_apps:
+        assert app.user is got_user
+        for field in AuthenticatorApp._meta.concrete_fields:
+            assert getattr(app, field.attname) == getattr(by_pk[app.pk], field.attname)
+
+
+def test_the_pending_user_read_with_their_apps_finds_no_inactive_person():
+    user = set_up(UserFactory(is_active=False))
+    AuthenticatorApp.objects.create(user=user, name="app", confirmed=True)
+    with transaction.atomic():
+        assert pending_user_and_apps(request_pending(user.pk)) == (None, [])
+        nobody = RequestFactory().post("/login/code/")
+        nobody.session = {}
+        assert pending_user_and_apps(nobody) == (None, None)

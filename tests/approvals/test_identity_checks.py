@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.identity import ssn_digest
 from accounts.models import User
 from approvals.models import AccessRequest
-from approvals.registration.identity_checks import known_person
+from approvals.registration.identity_checks import _sql, known_person
 from tests.factories import UserFactory, community
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +84,14 @@ def test_an_empty_digest_is_refused_not_matched_to_the_accounts_without_an_ssn()
     UserFactory(ssn_digest="")
     with pytest.raises(ValueError, match="never empty"):
         known_person("")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_on_postgresql_the_statement_runs_prepared():
+    UserFactory(ssn_digest=PERSON)
+    with CaptureQueriesContext(connection) as captured:
+        assert known_person(OTHER).account is None  # PREPARE and EXECUTE
+        assert known_person(PERSON).account is not None  # EXECUTE alone
+    assert connection._prepared[_sql(connection.vendor)].startswith("iacs_read_")
+    logged = captured.captured_queries[-1]["sql"]  # as it would have been sent
+    assert logged.startswith('SELECT "account"."id"') and PERSON in logged

@@ -67,7 +67,7 @@ def _session_writes(queries) -> list[str]:
     return [
         q["sql"]
         for q in queries
-        if q["sql"].startswith(("UPDATE", "INSERT")) and "django_session" in q["sql"]
+        if q["sql"].startswith(("UPDATE", "INSERT", "WITH")) and "django_session" in q["sql"]
     ]
 
 

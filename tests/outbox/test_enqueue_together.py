@@ -16,7 +16,7 @@ from iacs_portal.outbox.services import (
     emails_enqueue,
     outgoing_emails_dispatch,
 )
-from iacs_portal.outbox.tasks import outgoing_email_deliver, outgoing_emails_deliver
+from iacs_portal.outbox.tasks import outgoing_emails_deliver
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,26 +31,6 @@ def _two_emails(user) -> list[EmailToQueue]:
         EmailToQueue("password_changed", {"user_id": user.pk}, [user.email]),
         EmailToQueue("account_id", {"user_id": user.pk}),
     ]
-
-
-@pytest.fixture
-def published():
-    """What is handed to either deliver task while inside; the tasks do not run."""
-    handed = []
-
-    def recorder(task):
-        def apply_async(args=None, **options):
-            handed.append((task.name.rsplit(".", 1)[-1], *args))
-
-        return apply_async
-
-    with (
-        mock.patch.object(outgoing_email_deliver, "apply_async", recorder(outgoing_email_deliver)),
-        mock.patch.object(
-            outgoing_emails_deliver, "apply_async", recorder(outgoing_emails_deliver)
-        ),
-    ):
-        yield handed
 
 
 def test_emails_decided_together_are_one_insert_and_one_message_after_commit(

@@ -1,14 +1,15 @@
 """Time pages in process against the seeded bench database (a tool for speeding a page up).
 
     PYTHONPATH=. .venv/bin/python -m tests.performance.profile_pages [--repeat 200]
-        [--pages floor,queue,...] [--profile queue] [--database-url postgres://...]
+        [--pages floor,queue,...] [--profile queue] [--sql "sign-in: code POST"]
+        [--database-url postgres://...]
 
 `make bench` measures through gunicorn and locust, with the noise of a whole machine; this
 measures one page at a time with Django's test client, in one process, on the same data
 (``iacs_bench``, seeded by `make bench`, whose keys are read from var/bench-keys.env) and with
 the same settings (tests.performance.settings), and prints each page's median and its ratio to
 the floor of the same visitor. ``--profile NAME`` prints that page's cProfile, by cumulative
-time.
+time; ``--sql NAME`` the statements of one more request of that page.
 
 Beside the wall-clock median, "cpu ms" is this process's CPU time (the median too): on a
 machine shared with other work the wall clock waits for the CPU, the CPU time much less, so it
@@ -280,6 +281,7 @@ def main() -> None:
     parser = bench_parser(__doc__.split("\n")[0], repeat=200)
     parser.add_argument("--pages", help="comma-separated names (default: all)")
     parser.add_argument("--profile", help="print this page's cProfile")
+    parser.add_argument("--sql", help="print the statements of one more request of this page")
     options = parser.parse_args()
     configure(options.database_url, options.cache_url)
 
@@ -311,6 +313,15 @@ def main() -> None:
         profiler = cProfile.Profile()
         profiler.runcall(timer, clients[visitor], options.repeat)
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+    if options.sql:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        visitor, timer = chosen[options.sql]
+        with CaptureQueriesContext(connection) as captured:
+            timer(clients[visitor], 0)  # the one request that warms up, none timed
+        for query in captured.captured_queries:
+            print(query["sql"])
 
 
 if __name__ == "__main__":

@@ -39,7 +39,8 @@ STATEMENTS = [
     "the approval's event, with the head moved to it",
     "the User ID's email",
     "the temporary password's email",
-    "the session saved (its activity time), in the decision's transaction (ADR 20)",
+    "the session saved (its activity time), in the decision's transaction (ADR 20), on "
+    "PostgreSQL sent with the COMMIT (ADR 22)",
     "COMMIT",
 ]
 
@@ -58,9 +59,14 @@ def test_an_approval_takes_no_savepoint_and_few_statements(client):
     assert response.url == reverse("approvals:queue")
     statements = [query["sql"] for query in captured.captured_queries]
     assert not [sql for sql in statements if "SAVEPOINT" in sql.upper()]
-    # One commit, the last statement: the session's UPDATE commits with the decision.
+    # One commit, the last statement: the session's UPDATE commits with the decision (on
+    # PostgreSQL held, and sent with the COMMIT: ADR 22).
     assert statements.count("COMMIT") == 1 and statements[-1] == "COMMIT", statements
-    assert [sql for sql in statements if sql.startswith("UPDATE") and "django_session" in sql]
+    assert [
+        sql
+        for sql in statements
+        if sql.startswith(("UPDATE", "WITH")) and 'UPDATE "django_session"' in sql
+    ]
     bound = len(STATEMENTS) + 2 * (connection.vendor != "postgresql")  # the events' 2 on SQLite
     assert len(statements) <= bound, "\n".join(statements)
     assert AccessRequest.objects.get().status == AccessRequest.Status.APPROVED

@@ -1,9 +1,10 @@
-"""The statements of sign-in's code step (issue 9): the pending session and the user read, the
-app's device read and its changed fields written (one code once), the failures forgotten (only
-if the user's read found some), the old session deleted, last_login, and the new session's
-row: written once, inside the sign-in's transaction, by one INSERT without a savepoint, which
-on PostgreSQL also deletes the old session's row and writes the device's and the user's
-changes (accounts.session_store, iacs_portal.row_updates): one statement for all four."""
+"""The statements of sign-in's code step (issue 9): the pending session, the user read with
+their app's device, locked (accounts.signin), the device's changed fields written (one code
+once), the failures forgotten (only if the user's read found some), the old session deleted,
+last_login, and the new session's row: written once, inside the sign-in's transaction, by one
+INSERT without a savepoint, which on PostgreSQL also deletes the old session's row and writes
+the device's and the user's changes (accounts.session_store, iacs_portal.row_updates): one
+statement for all four, held for the COMMIT and sent with it (ADR 22)."""
 
 import pytest
 from django.db import connection
@@ -22,15 +23,19 @@ def test_the_code_step_makes_few_statements(client, django_assert_max_num_querie
     enter_portal(client)
     client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
     # PostgreSQL: the old session's DELETE, the device's and the user's UPDATEs are in the new
-    # session's INSERT (accounts.session_store).
+    # session's INSERT (accounts.session_store), logged as asked for, sent with the COMMIT.
     folded = connection.vendor == "postgresql"
-    with django_assert_max_num_queries(6 if folded else 9) as captured:
+    with django_assert_max_num_queries(5 if folded else 8) as captured:
         response = client.post(reverse("accounts:login_code"), {"code": code_for(device)})
     assert response.status_code == 302 and response.url == reverse("accounts:my_profile")
     statements = [query["sql"] for query in captured.captured_queries]
     assert not any("otp_static_staticdevice" in sql for sql in statements), "an app code"
-    (user_read,) = [sql for sql in statements if sql.startswith('SELECT "accounts_user"."id"')]
-    assert '"ssn"' not in user_read and '"date_of_birth"' not in user_read, "decrypted for nothing"
+    reads = [sql for sql in statements if sql.startswith("SELECT") and "django_session" not in sql]
+    (read,) = reads  # the user and their device in one statement, the device locked
+    assert '"accounts_user"."last_login"' in read and '"accounts_authenticatorapp"."key"' in read
+    if connection.features.has_select_for_update:
+        assert read.endswith('FOR UPDATE OF "accounts_authenticatorapp"')
+    assert '"ssn"' not in read and '"date_of_birth"' not in read, "decrypted for nothing"
     writes = [sql for sql in statements if sql.startswith(("WITH", "INSERT", "UPDATE", "DELETE"))]
     if folded:
         (write,) = writes
