@@ -158,7 +158,8 @@ class OneStatementSave(db.SessionStore):
             replaced = f"DELETE FROM {table} WHERE {key} = %s"  # noqa: S608  # nosec B608
             parts.append((quote("replaced"), replaced))
             params.append(replaces)
-        updates = self._row_updates if self._row_updates and self._folds_replaced_row() else None
+        folds = self._folds_replaced_row()
+        updates = self._row_updates if self._row_updates and folds else None
         with updates.written_by(connection) if updates else nullcontext([]) as statements:
             for number, (update, update_params) in enumerate(statements):
                 parts.append((quote(f"updated_{number}"), update))
@@ -168,9 +169,7 @@ class OneStatementSave(db.SessionStore):
             # In a transaction (the sign-in's), held for its COMMIT (ADR 23): without ON
             # CONFLICT, so a key in use fails the transaction there, where it cannot be drawn
             # again; a 32-character random key never is, and the round trip is every sign-in's.
-            if self._folds_replaced_row() and hold_write(
-                connection, with_parts + plain, params + values
-            ):
+            if folds and hold_write(connection, with_parts + plain, params + values):
                 inserted = 1
             else:
                 with connection.cursor() as cursor:

@@ -110,15 +110,17 @@ def _pending_user_id(request) -> int | None:
     return user_id if type(user_id) is int else None
 
 
-def pending_user(request) -> User | None:
-    """The person between the two stages, or None (no sign-in pending, or it timed out)."""
-    user_id = _pending_user_id(request)
-    if user_id is None:
-        return None
+def _read_pending_user(user_id: int) -> User | None:
     user = next(iter(_pending_user(user_id=user_id)), None)
     if user is not None:  # raw() leaves SQLite's EXISTS an integer: a bool, as the ORM's
         user.had_login_failures = bool(user.had_login_failures)
     return user
+
+
+def pending_user(request) -> User | None:
+    """The person between the two stages, or None (no sign-in pending, or it timed out)."""
+    user_id = _pending_user_id(request)
+    return None if user_id is None else _read_pending_user(user_id)
 
 
 def pending_user_and_apps(request) -> tuple[User | None, list[AuthenticatorApp] | None]:
@@ -130,7 +132,7 @@ def pending_user_and_apps(request) -> tuple[User | None, list[AuthenticatorApp] 
         return None, None
     apps = _pending_user_apps(user_id=user_id)
     if not apps:
-        return pending_user(request), []
+        return _read_pending_user(user_id), []
     user = apps[0].user
     user.had_login_failures = bool(apps[0].had_login_failures)
     for app in apps:
