@@ -6,6 +6,7 @@
 | WEB_CONCURRENCY | 2 | worker processes (each one request at a time); about 2 per core |
 | GUNICORN_TIMEOUT | 30 | seconds a request may take before its worker is restarted |
 | LOG_FORMAT, LOG_LEVEL | json, INFO | as the portal's own logs |
+| GUNICORN_GC_AFTER_RESPONSE | true | collect garbage after each response (below); false: as CPython does |
 
 No access log: the portal writes one line per request itself (iacs_portal.request_log) with the
 request id, the path without its query string and the duration. gunicorn's own messages (start,
@@ -28,6 +29,7 @@ max_requests_jitter = 200
 # one machine (a test beside make prod) never take each other's.
 control_socket_disable = True
 accesslog = None
+
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "INFO").lower()
 
@@ -53,3 +55,17 @@ if os.environ.get("LOG_FORMAT", "json") == "json":
             "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
         },
     }
+
+# Garbage collection after each response, not during the request, the loaded application frozen
+# out of it: iacs_portal.garbage_collection (ADR 24).
+if os.environ.get("GUNICORN_GC_AFTER_RESPONSE", "true").lower() in ("true", "1", "yes", "on"):
+
+    def post_worker_init(worker):
+        from iacs_portal.garbage_collection import settle
+
+        settle()
+
+    def post_request(worker, req, environ, resp):
+        from iacs_portal.garbage_collection import collect_after_response
+
+        collect_after_response()
