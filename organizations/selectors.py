@@ -92,6 +92,16 @@ def _search_matches(*, community: bool) -> str:
     return " AND ".join(matches)
 
 
+def _prepared(sql: str) -> str:
+    """``sql``, run as a prepared statement on PostgreSQL (ADR 22): a search's plan is the same
+    whatever the name (the state's trigram index, then the rows it finds), so it is planned
+    once per connection instead of on every search (0.1 to 0.3 ms, more than a narrow search
+    takes to run)."""
+    if prepare := getattr(connection, "prepare_when_run", None):
+        prepare(sql)
+    return sql
+
+
 def _name_pattern(name: str) -> str:
     return f"%{connection.ops.prep_for_like_query(name.strip())}%"  # as icontains escapes it
 
@@ -134,7 +144,7 @@ def organization_search_page(
         params.append(community_id)
     params += [approved, status.PENDING, status.SUSPENDED, approved, limit]
     with connection.cursor() as cursor:
-        cursor.execute(_search_page_sql(community=community_id is not None), params)
+        cursor.execute(_prepared(_search_page_sql(community=community_id is not None)), params)
         rows = cursor.fetchall()
     if not rows:
         return [], 0, 0
@@ -172,7 +182,7 @@ def organization_search_choice(
         params.append(community_id)
     params.append(Organization.Status.APPROVED)
     with connection.cursor() as cursor:
-        cursor.execute(_search_choice_sql(community=community_id is not None), params)
+        cursor.execute(_prepared(_search_choice_sql(community=community_id is not None)), params)
         row = cursor.fetchone()
     if row is None:
         return None

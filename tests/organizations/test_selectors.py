@@ -1,10 +1,13 @@
 """Reads on organizations and groups that the wizard's choices rest on (SPEC 3 and 4.10)."""
 
 import pytest
+from django.db import connection
 
 from organizations.models import Community, Organization, RoleAssignment
 from organizations.selectors import (
     SearchResult,
+    _search_choice_sql,
+    _search_page_sql,
     active_community,
     group_name_taken,
     joinable_groups,
@@ -132,6 +135,18 @@ def test_a_choice_is_found_exactly_when_the_search_matches_it():
                     assert "status" in chosen.get_deferred_fields()
                     assert chosen.city == organization.city  # a deferred field, read when asked
     assert found_some
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_on_postgresql_a_search_and_its_choice_run_prepared():
+    """Planned once per connection (ADR 22): the tests above run each statement more than the
+    five times after which PostgreSQL may plan it once for all names, with the same results."""
+    found = OrganizationFactory(legal_name="Harbor Care")
+    rows, _, _ = organization_search_page(name="arbor", limit=50, **MD)
+    assert rows[0].pk == found.pk
+    assert organization_search_choice(organization_id=found.pk, name="arbor", **MD) == found
+    for sql in (_search_page_sql(community=False), _search_choice_sql(community=False)):
+        assert connection._prepared[sql].startswith("iacs_read_")
 
 
 @pytest.mark.parametrize("organization_id", [0, -1, 2**63, -(2**63) - 1, 10**30])
