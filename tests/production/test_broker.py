@@ -8,6 +8,7 @@ import redis
 from kombu import Connection
 from kombu.exceptions import OperationalError
 from kombu.transport import redis as kombu_redis  # noqa: F401 (imported before redis.Redis is wrapped)
+from redis.utils import get_lib_version
 
 import iacs_portal.broker  # noqa: F401 (likewise)
 from tests.network import closed_port
@@ -61,3 +62,32 @@ def test_a_broker_that_does_not_answer_raises_as_kombus_transport():
     conn = Connection(url, transport="iacs_portal.broker:Transport", connect_timeout=1)
     with conn, pytest.raises(OperationalError):
         conn.ensure_connection(max_retries=0)
+
+
+def attempts_reading_the_version(transport: str, attempts: int) -> int:
+    """How many times redis-py read its version while ``attempts`` publishes failed."""
+    url = f"redis://127.0.0.1:{closed_port()}/0"
+    with mock.patch("redis.utils.get_lib_version", wraps=get_lib_version) as read:
+        for _ in range(attempts):
+            conn = Connection(url, transport=transport, connect_timeout=1)
+            with conn, pytest.raises(OperationalError):
+                conn.ensure_connection(max_retries=0)
+    return read.call_count
+
+
+def test_a_broker_that_is_down_costs_no_read_of_redis_pys_version():
+    # kombu's own transport: each failed attempt reads the installed package's metadata.
+    assert attempts_reading_the_version("redis", 3) >= 3
+    assert attempts_reading_the_version("iacs_portal.broker:Transport", 3) == 0
+
+
+def test_the_broker_is_told_redis_pys_own_name_and_version(queue_name):
+    with Connection(broker_url(), transport="iacs_portal.broker:Transport") as conn:
+        try:
+            conn.ensure_connection(max_retries=1)
+        except Exception:
+            pytest.skip(f"Redis does not answer at {broker_url()}")
+        pool = conn.default_channel.client.connection_pool
+        told = pool.get_connection().driver_info  # what CLIENT SETINFO sends
+    # redis-py's defaults: its name and the installed version (Redis 7.2 and later show them).
+    assert (told.formatted_name, told.lib_version) == ("redis-py", get_lib_version())
