@@ -216,8 +216,13 @@ def machine(database_url: str, cache_url: str) -> tuple[dict[str, str], dict[str
         if "=" in line
     )
     with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        postgres = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT current_setting('server_version'), current_setting('shared_buffers'),"
+            " pg_size_pretty(pg_database_size(current_database()))"
+        )
+        version, buffers, size = cursor.fetchone()
+        # As configured on the machine: what of the database its own cache can hold.
+        postgres = f"{version}; shared_buffers {buffers}, the database {size}"
         counts = {}
         for label, query in [
             ("organizations", "SELECT count(*) FROM organizations_organization"),
