@@ -29,7 +29,6 @@ max_requests_jitter = 200
 # one machine (a test beside make prod) never take each other's.
 control_socket_disable = True
 accesslog = None
-
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "INFO").lower()
 
