@@ -15,6 +15,14 @@ from django.db.models.query import get_related_populators
 from django.db.transaction import TransactionManagementError
 
 
+def prepared(sql: str, *, using: str = DEFAULT_DB_ALIAS) -> str:
+    """``sql``, run as a prepared statement from now on where the database can (PostgreSQL:
+    parsed and planned once per connection, ADR 22); elsewhere as it is."""
+    if prepare := getattr(connections[using], "prepare_when_run", None):
+        prepare(sql)
+    return sql
+
+
 @dataclass
 class _Compiled:
     """What the ORM's ``ModelIterable`` takes from a compiler, kept from the first one."""
@@ -72,8 +80,7 @@ class CompiledRead:
                     "not one: choose a value that stands for it alone."
                 )
             slots[name] = found[0]
-        if prepare := getattr(connections[using], "prepare_when_run", None):
-            prepare(sql)  # PostgreSQL: parsed and planned once per connection (ADR 22)
+        prepared(sql, using=using)
         select, klass_info = compiler.select, compiler.klass_info
         fields = klass_info["select_fields"]
         columns = slice(fields[0], fields[-1] + 1)

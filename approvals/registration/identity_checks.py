@@ -14,6 +14,7 @@ from typing import NamedTuple
 from django.db import connection
 
 from accounts.models import User
+from iacs_portal.compiled_reads import prepared
 
 from ..models import AccessRequest
 
@@ -53,9 +54,7 @@ def known_person(digest: str) -> KnownPerson:
     if not digest:
         raise ValueError("An SSN's digest is never empty.")
     params = [AccessRequest.Kind.REGISTRATION, AccessRequest.Status.SUBMITTED, digest, digest]
-    sql = _sql(connection.vendor)
-    if prepare := getattr(connection, "prepare_when_run", None):
-        prepare(sql)  # PostgreSQL: parsed and planned once per connection (ADR 22)
+    sql = prepared(_sql(connection.vendor))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         account_id, email, pending = cursor.fetchone()
